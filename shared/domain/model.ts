@@ -1,0 +1,87 @@
+/** The records this service keeps. Plain data: no AWS types, no tokens. */
+
+export type AccountId = `acc_${string}`;
+export type ConnectionId = `con_${string}`;
+
+export type AccountAccess =
+  | { status: 'ok' }
+  | { status: 'failing'; code: number | null; reason: string; since: string };
+
+/** A registered Mews employee email whose getProperties answer we poll. */
+export interface Account {
+  id: AccountId;
+  /** Lower-cased. Personal data: log only masked. */
+  email: string;
+  label: string | null;
+  createdAt: string;
+  access: AccountAccess;
+  /** Bumped on every access transition; makes the transition's event id deterministic. */
+  accessVersion: number;
+}
+
+/** "This account's getProperties lists this connection." One per (account, connection). */
+export interface Membership {
+  accountId: AccountId;
+  connectionId: ConnectionId;
+  /** pending until a sync has run for this account's discovery. */
+  status: 'pending' | 'synced';
+  propertyId: string;
+  propertyName: string;
+  connectionName: string | null;
+  firstSeenAt: string;
+  /** Consecutive successful polls of this account that lacked the connection. */
+  missingPolls: number;
+}
+
+export interface ConfigurationSummary {
+  spaceCategories: number;
+  synchronizedSpaceCategories: number;
+  ratePlans: number;
+  synchronizedRatePlans: number;
+  inventoryMappings: number;
+  products: number;
+  ageCategories: number;
+  companies: number;
+  travelAgencies: number;
+}
+
+export interface ConfigurationState {
+  digest: string;
+  summary: ConfigurationSummary;
+  fetchedAt: string;
+}
+
+export type ConnectionStatus = 'discovered' | 'provisioned';
+
+export interface Connection {
+  id: ConnectionId;
+  status: ConnectionStatus;
+  propertyId: string;
+  propertyName: string;
+  name: string | null;
+  /** The account whose poll found it first. */
+  discoveredBy: AccountId;
+  discoveredAt: string;
+  provisionedAt: string | null;
+  /** Where the token lives: a Secrets Manager ARN, or a local vault reference. */
+  secretRef: string | null;
+  configuration: ConfigurationState | null;
+}
+
+/** A newly listed connection as the poll saw it (the token stays in the vault). */
+export interface Discovery {
+  connectionId: ConnectionId;
+  propertyId: string;
+  propertyName: string;
+  connectionName: string | null;
+}
+
+/** An event waiting in (or relayed from) the transactional outbox. */
+export interface OutboxEvent {
+  eventId: string;
+  detailType: string;
+  /** Partition for replay: the connection or account it is about. */
+  subject: string;
+  time: string;
+  detail: Record<string, unknown>;
+}

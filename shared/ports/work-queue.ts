@@ -1,0 +1,21 @@
+import type { AccountId, ConnectionId } from '../domain/model.js';
+
+export interface PollAccountMessage {
+  kind: 'poll-account';
+  accountId: AccountId;
+}
+
+export interface SyncConnectionMessage {
+  kind: 'sync-connection';
+  connectionId: ConnectionId;
+  /** The account whose poll asked for it (its membership is marked synced). */
+  accountId: AccountId;
+  reason: 'discovered' | 'retry';
+}
+
+export type WorkMessage = PollAccountMessage | SyncConnectionMessage;
+
+/** SQS (or an in-process queue). Messages carry ids only, never a token. */
+export interface WorkQueue<M extends WorkMessage> {
+  send(messages: M[]): Promise<void>;
+}
