@@ -74,6 +74,8 @@ export interface Discovery {
   propertyId: string;
   propertyName: string;
   connectionName: string | null;
+  /** Where the poll stored the token (returned by the vault). */
+  secretRef: string;
 }
 
 /** An event waiting in (or relayed from) the transactional outbox. */

@@ -7,12 +7,13 @@ import { z } from 'zod';
  */
 const connectionSchema = z
   .object({
-    token: z.string().min(1).optional(),
-    code: z.string().min(1).optional(),
+    token: z.string().nullish(),
+    code: z.string().nullish(),
     name: z.string().nullish(),
   })
   .transform((c, ctx) => {
-    const token = c.token ?? c.code;
+    // An empty token is no token; `code` is the long-deprecated spelling.
+    const token = [c.token, c.code].find((t): t is string => typeof t === 'string' && t.trim() !== '');
     if (!token) {
       ctx.addIssue({ code: 'custom', message: 'connection has no token' });
       return z.NEVER;
@@ -21,8 +22,15 @@ const connectionSchema = z
   });
 
 const propertySchema = z.object({
-  id: z.string().min(1, 'property has no id'),
-  name: z.string().nullish().transform((n) => n ?? ''),
+  id: z
+    .string({
+      error: (issue) => (issue.input == null ? 'property has no id' : 'property id is not a string'),
+    })
+    .min(1, 'property has no id'),
+  name: z
+    .string()
+    .nullish()
+    .transform((n) => n ?? ''),
   connections: z
     .array(connectionSchema)
     .nullish()

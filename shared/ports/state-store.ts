@@ -77,6 +77,12 @@ export interface StateStore {
   /** Stored snapshot of a connection's configuration, by digest. */
   getSnapshot(connectionId: ConnectionId, digest: string): Promise<unknown | undefined>;
 
+  /**
+   * Puts events into the outbox with no state change (facts like a failed provisioning).
+   * An event whose id is already stored is skipped. Returns how many were new.
+   */
+  appendEvents(events: OutboxEvent[]): Promise<number>;
+
   /** Outbox events not yet published, oldest first. */
   listPendingEvents(limit: number): Promise<OutboxEvent[]>;
   markEventsPublished(eventIds: string[], at: string): Promise<void>;

@@ -1,0 +1,618 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  Account,
+  AccountAccess,
+  AccountId,
+  Connection,
+  ConnectionId,
+  Discovery,
+  Membership,
+  OutboxEvent,
+} from '../../domain/model.js';
+import { mapLimit } from '../../lib/map-limit.js';
+import type { AccountView, ProvisionInput, StateStore } from '../../ports/state-store.js';
+import {
+  accountFromItem,
+  accountToItem,
+  connectionFromItem,
+  eventToItem,
+  type Item,
+  membershipFromItem,
+  newConnectionItem,
+  newMembershipItem,
+  outboxEventFromItem,
+} from './state-items.js';
+import {
+  ACCOUNTS_PARTITION,
+  BY_TYPE_INDEX,
+  CONNECTIONS_PARTITION,
+  EVENTS_BY_SUBJECT_INDEX,
+  ITEM_TYPE,
+  keys,
+  MAX_SNAPSHOT_BYTES,
+  PENDING_OUTBOX_INDEX,
+  PENDING_OUTBOX_PARTITION,
+  PUBLISHED_EVENT_TTL_DAYS,
+  SNAPSHOT_PREFIX,
+  TTL_ATTRIBUTE,
+} from './state-table.js';
+
+/** DynamoDB's limit on the items of one TransactWriteItems. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+export class SnapshotTooLargeError extends Error {
+  constructor(
+    readonly connectionId: ConnectionId,
+    readonly digest: string,
+    readonly compressedBytes: number,
+  ) {
+    super(
+      `configuration snapshot of ${connectionId} (digest ${digest}) is ${compressedBytes} bytes gzip-compressed; ` +
+        `the state table keeps at most ${MAX_SNAPSHOT_BYTES} (S3 storage for large snapshots is not built yet)`,
+    );
+    this.name = 'SnapshotTooLargeError';
+  }
+}
+
+/** The state change was allowed but an event id is already in the outbox: the caller reused an id. */
+export class DuplicateEventError extends Error {
+  constructor(readonly eventIds: string[]) {
+    super(
+      `outbox already holds event(s) ${eventIds.join(', ')} from another state change; nothing was written`,
+    );
+    this.name = 'DuplicateEventError';
+  }
+}
+
+export class ConnectionNotDiscoveredError extends Error {
+  constructor(readonly connectionId: ConnectionId) {
+    super(
+      `connection ${connectionId} is not in the state table: record its discovery before provisioning it`,
+    );
+    this.name = 'ConnectionNotDiscoveredError';
+  }
+}
+
+export interface DynamoStateStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** How long a published event stays readable for replay (TTL). Default 30 days. */
+  publishedEventTtlDays?: number;
+  /** Parallel single-item writes (missing polls, publication marks, appended events). Default 10. */
+  writeConcurrency?: number;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+interface CancellationReason {
+  Code?: string;
+  Message?: string;
+}
+type TransactResult = { ok: true } | { ok: false; reasons: CancellationReason[]; error: Error };
+
+const RETRYABLE_CANCELLATION_CODES = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
+const TRANSACTION_ATTEMPTS = 5;
+/** Two items per discovery (membership and connection) must share a transaction. */
+const DISCOVERIES_PER_TRANSACTION = MAX_TRANSACTION_ITEMS / 2;
+const DISCOVERY_CHUNK_CONCURRENCY = 4;
+const BATCH_WRITE_SIZE = 25;
+
+const NOT_EXISTS = 'attribute_not_exists(pk)';
+const EXISTS = 'attribute_exists(pk)';
+
+function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+function uniqueEventIds(events: OutboxEvent[]): void {
+  const seen = new Set<string>();
+  for (const event of events) {
+    if (seen.has(event.eventId)) throw new Error(`event ${event.eventId} appears twice in one write`);
+    seen.add(event.eventId);
+  }
+}
+
+/** An UpdateItem that writes `item`'s attributes only where they are absent: creates, never changes. */
+function insertOnly(tableName: string, item: Item): NonNullable<TransactItem['Update']> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  let i = 0;
+  for (const [name, value] of Object.entries(item)) {
+    if (name === 'pk' || name === 'sk' || value === undefined) continue;
+    names[`#a${i}`] = name;
+    values[`:a${i}`] = value;
+    sets.push(`#a${i} = if_not_exists(#a${i}, :a${i})`);
+    i++;
+  }
+  return {
+    TableName: tableName,
+    Key: { pk: item.pk, sk: item.sk },
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The `StateStore` on one DynamoDB table (layout: state-table.ts). State changes and their
+ * outbox events share one TransactWriteItems; every event Put is conditioned on the event not
+ * existing, and a replayed transaction (cancelled because it already happened) returns the
+ * idempotent outcome instead of failing.
+ */
+export class DynamoStateStore implements StateStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #ttlSeconds: number;
+  readonly #concurrency: number;
+
+  constructor(options: DynamoStateStoreOptions) {
+    this.#client = options.client;
+    this.#table = options.tableName;
+    this.#ttlSeconds = (options.publishedEventTtlDays ?? PUBLISHED_EVENT_TTL_DAYS) * 86_400;
+    this.#concurrency = options.writeConcurrency ?? 10;
+  }
+
+  // ---- accounts ----
+
+  async addAccount(account: Account): Promise<'created' | 'exists'> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: accountToItem(account),
+          ConditionExpression: NOT_EXISTS,
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return 'exists';
+      throw error;
+    }
+  }
+
+  /** Deletes the account and its memberships (connections stay: other accounts may list them). */
+  async removeAccount(id: AccountId): Promise<boolean> {
+    // Memberships first: if this stops halfway, the account is still there and a retry finishes.
+    const memberships = (await this.#queryAll({
+      TableName: this.#table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.account(id).pk, ':sk': keys.membership(id, '').sk },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    })) as { pk: string; sk: string }[];
+    await this.#batchDelete(memberships);
+    try {
+      await this.#client.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: keys.account(id),
+          ConditionExpression: EXISTS,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async getAccount(id: AccountId): Promise<Account | undefined> {
+    const item = await this.#get(keys.account(id));
+    return item ? accountFromItem(item) : undefined;
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    return (await this.#queryByType(ACCOUNTS_PARTITION)).map(accountFromItem);
+  }
+
+  async getAccountView(id: AccountId): Promise<AccountView | undefined> {
+    const items = await this.#queryAll({
+      TableName: this.#table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.account(id).pk },
+      ConsistentRead: true,
+    });
+    let account: Account | undefined;
+    const memberships: Membership[] = [];
+    for (const item of items) {
+      if (item.type === ITEM_TYPE.account) account = accountFromItem(item);
+      else if (item.type === ITEM_TYPE.membership) memberships.push(membershipFromItem(item));
+    }
+    return account ? { account, memberships } : undefined;
+  }
+
+  async changeAccountAccess(
+    id: AccountId,
+    access: AccountAccess,
+    expectedVersion: number,
+    events: OutboxEvent[],
+  ): Promise<boolean> {
+    this.#checkEvents(events, 1);
+    const result = await this.#transact([
+      {
+        Update: {
+          TableName: this.#table,
+          Key: keys.account(id),
+          UpdateExpression: 'SET #access = :access, accessVersion = :next',
+          ConditionExpression: `${EXISTS} AND accessVersion = :expected`,
+          ExpressionAttributeNames: { '#access': 'access' },
+          ExpressionAttributeValues: {
+            ':access': access,
+            ':next': expectedVersion + 1,
+            ':expected': expectedVersion,
+          },
+        },
+      },
+      ...this.#eventPuts(events),
+    ]);
+    if (result.ok) return true;
+    // The version moved on (another writer, or this very change replayed): nothing written.
+    if (result.reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+    throw this.#cancellationError(result, events, 1);
+  }
+
+  // ---- discoveries and memberships ----
+
+  async recordDiscoveries(accountId: AccountId, discoveries: Discovery[], at: string): Promise<void> {
+    const unique = [...new Map(discoveries.map((d) => [d.connectionId, d])).values()];
+    const chunks: Discovery[][] = [];
+    for (let i = 0; i < unique.length; i += DISCOVERIES_PER_TRANSACTION) {
+      chunks.push(unique.slice(i, i + DISCOVERIES_PER_TRANSACTION));
+    }
+    // Each chunk is one transaction of insert-only updates: a membership never exists without
+    // its connection, and replaying a chunk (or the whole call) changes nothing.
+    await mapLimit(chunks, DISCOVERY_CHUNK_CONCURRENCY, async (chunk) => {
+      const result = await this.#transact(
+        chunk.flatMap((discovery) => [
+          { Update: insertOnly(this.#table, newConnectionItem(accountId, discovery, at)) },
+          { Update: insertOnly(this.#table, newMembershipItem(accountId, discovery, at)) },
+        ]),
+      );
+      if (!result.ok) throw result.error;
+    });
+  }
+
+  /** Memberships that no longer exist (account removed meanwhile) are skipped, not recreated. */
+  async updateMissingPolls(
+    accountId: AccountId,
+    counts: { connectionId: ConnectionId; missingPolls: number }[],
+  ): Promise<void> {
+    await mapLimit(counts, this.#concurrency, ({ connectionId, missingPolls }) =>
+      this.#updateIfExists({
+        TableName: this.#table,
+        Key: keys.membership(accountId, connectionId),
+        UpdateExpression: 'SET missingPolls = :n',
+        ConditionExpression: EXISTS,
+        ExpressionAttributeValues: { ':n': missingPolls },
+      }),
+    );
+  }
+
+  async getMembership(accountId: AccountId, connectionId: ConnectionId): Promise<Membership | undefined> {
+    const item = await this.#get(keys.membership(accountId, connectionId));
+    return item ? membershipFromItem(item) : undefined;
+  }
+
+  /** A membership that does not exist (account removed meanwhile) is left absent. */
+  async markMembershipSynced(accountId: AccountId, connectionId: ConnectionId): Promise<void> {
+    await this.#updateIfExists(this.#membershipSynced(accountId, connectionId));
+  }
+
+  // ---- connections ----
+
+  async getConnection(id: ConnectionId): Promise<Connection | undefined> {
+    const item = await this.#get(keys.connection(id));
+    return item ? connectionFromItem(item) : undefined;
+  }
+
+  async listConnections(): Promise<Connection[]> {
+    return (await this.#queryByType(CONNECTIONS_PARTITION)).map(connectionFromItem);
+  }
+
+  /**
+   * One transaction: connection provisioned (only if it is not already), snapshot stored,
+   * membership synced, events into the outbox. If the account's membership has vanished
+   * meanwhile (account removed), the connection is provisioned without it.
+   */
+  async recordProvisioned(input: ProvisionInput): Promise<'provisioned' | 'already-provisioned'> {
+    const { connectionId, accountId, configuration, events } = input;
+    this.#checkEvents(events, 3);
+    const data = this.#compressSnapshot(connectionId, configuration.digest, input.snapshot);
+
+    const connectionUpdate: TransactItem = {
+      Update: {
+        TableName: this.#table,
+        Key: keys.connection(connectionId),
+        UpdateExpression:
+          'SET #status = :provisioned, provisionedAt = :at, secretRef = :secretRef, configuration = :configuration',
+        ConditionExpression: `${EXISTS} AND #status <> :provisioned`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':provisioned': 'provisioned',
+          ':at': input.at,
+          ':secretRef': input.secretRef,
+          ':configuration': configuration,
+        },
+      },
+    };
+    const snapshotPut: TransactItem = {
+      Put: {
+        TableName: this.#table,
+        Item: {
+          ...keys.snapshot(connectionId, configuration.digest),
+          type: ITEM_TYPE.snapshot,
+          connectionId,
+          digest: configuration.digest,
+          encoding: 'gzip+json',
+          createdAt: input.at,
+          data,
+        },
+      },
+    };
+    const membershipUpdate: TransactItem = { Update: this.#membershipSynced(accountId, connectionId) };
+
+    let result = await this.#transact([
+      connectionUpdate,
+      snapshotPut,
+      membershipUpdate,
+      ...this.#eventPuts(events),
+    ]);
+    if (result.ok) return 'provisioned';
+
+    const [connectionReason, , membershipReason] = result.reasons;
+    if (connectionReason?.Code === 'ConditionalCheckFailed') {
+      const current = await this.getConnection(connectionId);
+      if (!current) throw new ConnectionNotDiscoveredError(connectionId);
+      // Provisioned before (possibly by this same call, replayed): only the membership.
+      await this.markMembershipSynced(accountId, connectionId);
+      return 'already-provisioned';
+    }
+    if (membershipReason?.Code === 'ConditionalCheckFailed') {
+      result = await this.#transact([connectionUpdate, snapshotPut, ...this.#eventPuts(events)]);
+      if (result.ok) return 'provisioned';
+      if (result.reasons[0]?.Code === 'ConditionalCheckFailed') {
+        if (!(await this.getConnection(connectionId))) throw new ConnectionNotDiscoveredError(connectionId);
+        return 'already-provisioned';
+      }
+      throw this.#cancellationError(result, events, 2);
+    }
+    throw this.#cancellationError(result, events, 3);
+  }
+
+  async getSnapshot(connectionId: ConnectionId, digest: string): Promise<unknown | undefined> {
+    const item = await this.#get(keys.snapshot(connectionId, digest));
+    if (!item) return undefined;
+    const data = item.data;
+    if (!(data instanceof Uint8Array)) {
+      throw new Error(`snapshot ${SNAPSHOT_PREFIX}${digest} of ${connectionId} has no binary data`);
+    }
+    return JSON.parse(gunzipSync(data).toString('utf8'));
+  }
+
+  // ---- outbox ----
+
+  async appendEvents(events: OutboxEvent[]): Promise<number> {
+    uniqueEventIds(events);
+    const written = await mapLimit(events, this.#concurrency, async (event) => {
+      try {
+        await this.#client.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: eventToItem(event),
+            ConditionExpression: NOT_EXISTS,
+          }),
+        );
+        return 1;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return 0;
+        throw error;
+      }
+    });
+    return written.reduce<number>((sum, n) => sum + n, 0);
+  }
+
+  async listPendingEvents(limit: number): Promise<OutboxEvent[]> {
+    const events: OutboxEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    while (events.length < limit) {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: PENDING_OUTBOX_INDEX.indexName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': PENDING_OUTBOX_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':pk': PENDING_OUTBOX_PARTITION },
+          ScanIndexForward: true,
+          Limit: limit - events.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) events.push(outboxEventFromItem(item));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    return events;
+  }
+
+  /** Takes the events off the pending index and lets them expire later; repeats change nothing. */
+  async markEventsPublished(eventIds: string[], at: string): Promise<void> {
+    const publishedAt = Date.parse(at);
+    if (Number.isNaN(publishedAt)) throw new Error(`markEventsPublished: "${at}" is not an ISO timestamp`);
+    const expiresAt = Math.floor(publishedAt / 1000) + this.#ttlSeconds;
+    await mapLimit([...new Set(eventIds)], this.#concurrency, (eventId) =>
+      this.#updateIfExists({
+        TableName: this.#table,
+        Key: keys.event(eventId),
+        UpdateExpression: 'SET publishedAt = :at, #ttl = :ttl REMOVE #gpk, #gsk',
+        ConditionExpression: `${EXISTS} AND attribute_not_exists(publishedAt)`,
+        ExpressionAttributeNames: {
+          '#ttl': TTL_ATTRIBUTE,
+          '#gpk': PENDING_OUTBOX_INDEX.partitionKey,
+          '#gsk': PENDING_OUTBOX_INDEX.sortKey,
+        },
+        ExpressionAttributeValues: { ':at': at, ':ttl': expiresAt },
+      }),
+    );
+  }
+
+  async listEventsFor(subject: string): Promise<OutboxEvent[]> {
+    const items = await this.#queryAll({
+      TableName: this.#table,
+      IndexName: EVENTS_BY_SUBJECT_INDEX.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': EVENTS_BY_SUBJECT_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':pk': keys.subject(subject) },
+      ScanIndexForward: true,
+    });
+    return items.map(outboxEventFromItem);
+  }
+
+  // ---- helpers ----
+
+  #membershipSynced(accountId: AccountId, connectionId: ConnectionId) {
+    return {
+      TableName: this.#table,
+      Key: keys.membership(accountId, connectionId),
+      UpdateExpression: 'SET #status = :synced',
+      ConditionExpression: EXISTS,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':synced': 'synced' },
+    };
+  }
+
+  #eventPuts(events: OutboxEvent[]): TransactItem[] {
+    return events.map((event) => ({
+      Put: { TableName: this.#table, Item: eventToItem(event), ConditionExpression: NOT_EXISTS },
+    }));
+  }
+
+  #checkEvents(events: OutboxEvent[], stateItems: number): void {
+    uniqueEventIds(events);
+    if (events.length + stateItems > MAX_TRANSACTION_ITEMS) {
+      throw new RangeError(
+        `${events.length} events do not fit one transaction with its state change ` +
+          `(at most ${MAX_TRANSACTION_ITEMS - stateItems})`,
+      );
+    }
+  }
+
+  #compressSnapshot(connectionId: ConnectionId, digest: string, snapshot: unknown): Uint8Array {
+    const json = JSON.stringify(snapshot);
+    if (json === undefined) throw new TypeError(`snapshot of ${connectionId} is not JSON-serializable`);
+    const data = gzipSync(json);
+    if (data.byteLength > MAX_SNAPSHOT_BYTES)
+      throw new SnapshotTooLargeError(connectionId, digest, data.byteLength);
+    return data;
+  }
+
+  /** Why a transaction whose state condition held was still cancelled. */
+  #cancellationError(
+    result: { reasons: CancellationReason[]; error: Error },
+    events: OutboxEvent[],
+    offset: number,
+  ) {
+    const duplicates = events
+      .filter((_, i) => result.reasons[offset + i]?.Code === 'ConditionalCheckFailed')
+      .map((e) => e.eventId);
+    return duplicates.length > 0 ? new DuplicateEventError(duplicates) : result.error;
+  }
+
+  /**
+   * TransactWriteItems, retried a few times when it was cancelled only by conflicts with
+   * concurrent writes or throttling. Any other cancellation comes back with its reasons.
+   */
+  async #transact(items: TransactItem[]): Promise<TransactResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
+        return { ok: true };
+      } catch (error) {
+        if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
+        const reasons = (
+          (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []
+        ).map((r) => ({ Code: r.Code, Message: r.Message }));
+        const retryable =
+          reasons.some((r) => r.Code && RETRYABLE_CANCELLATION_CODES.has(r.Code)) &&
+          reasons.every((r) => !r.Code || r.Code === 'None' || RETRYABLE_CANCELLATION_CODES.has(r.Code));
+        if (!retryable || attempt >= TRANSACTION_ATTEMPTS) return { ok: false, reasons, error };
+        await sleep(Math.random() * 25 * 2 ** attempt);
+      }
+    }
+  }
+
+  async #updateIfExists(input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<boolean> {
+    try {
+      await this.#client.send(new UpdateCommand(input));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async #get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const result = await this.#client.send(
+      new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
+    );
+    return result.Item;
+  }
+
+  async #queryAll(input: QueryCommandInput): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  #queryByType(partition: string): Promise<Item[]> {
+    return this.#queryAll({
+      TableName: this.#table,
+      IndexName: BY_TYPE_INDEX.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': BY_TYPE_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':pk': partition },
+    });
+  }
+
+  async #batchDelete(itemKeys: { pk: string; sk: string }[]): Promise<void> {
+    for (let i = 0; i < itemKeys.length; i += BATCH_WRITE_SIZE) {
+      let requests: { DeleteRequest: { Key: Record<string, unknown> } }[] = itemKeys
+        .slice(i, i + BATCH_WRITE_SIZE)
+        .map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } }));
+      for (let attempt = 1; requests.length > 0; attempt++) {
+        if (attempt > 8)
+          throw new Error(`could not delete ${requests.length} items after ${attempt - 1} attempts`);
+        if (attempt > 1) await sleep(Math.random() * 50 * 2 ** attempt);
+        const result = await this.#client.send(
+          new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
+        );
+        requests = (result.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
+      }
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConnectionId } from '../../domain/model.js';
+import type { TokenVault } from '../../ports/token-vault.js';
+
+export const LOCAL_VAULT_REF_PREFIX = 'local-vault:';
+
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+/** Connection ids are `con_` + hex; anything else could escape the directory. */
+const SAFE_ID = /^con_[A-Za-z0-9_-]+$/;
+
+interface VaultFile {
+  connectionId: ConnectionId;
+  token: string;
+  storedAt: string;
+}
+
+export interface FileTokenVaultOptions {
+  /** The state directory's `secrets/` folder; created (and kept) owner-only. */
+  dir: string;
+}
+
+/**
+ * The local stand-in for Secrets Manager: one owner-only file per connection. This folder is
+ * the only place under the state directory where a token is written.
+ */
+export class FileTokenVault implements TokenVault {
+  private readonly dir: string;
+
+  constructor(options: FileTokenVaultOptions) {
+    this.dir = options.dir;
+  }
+
+  refFor(connectionId: ConnectionId): string {
+    return `${LOCAL_VAULT_REF_PREFIX}${connectionId}`;
+  }
+
+  /** Writes the token unless the connection already has a file (created: false then). */
+  async put(connectionId: ConnectionId, token: string): Promise<{ ref: string; created: boolean }> {
+    if (typeof token !== 'string' || token === '') {
+      throw new Error(`refusing to store an empty token for connection ${connectionId}`);
+    }
+    const file = this.fileFor(connectionId);
+    await this.ensureDir();
+    if (await exists(file)) return { ref: this.refFor(connectionId), created: false };
+
+    const content: VaultFile = { connectionId, token, storedAt: new Date().toISOString() };
+    const temp = join(this.dir, `.${connectionId}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      // 'wx': never follow or reuse an existing path; the mode applies from the first byte.
+      const handle = await open(temp, 'wx', FILE_MODE);
+      try {
+        await handle.chmod(FILE_MODE); // in case the umask took bits we rely on
+        await handle.writeFile(`${JSON.stringify(content)}\n`, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, file);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw new Error(`could not write the local vault file for ${connectionId}: ${errorCode(error)}`);
+    }
+    return { ref: this.refFor(connectionId), created: true };
+  }
+
+  async get(connectionId: ConnectionId): Promise<string | undefined> {
+    const file = this.fileFor(connectionId);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      throw new Error(`could not read the local vault file for ${connectionId}: ${errorCode(error)}`);
+    }
+    let parsed: Partial<VaultFile>;
+    try {
+      parsed = JSON.parse(text) as Partial<VaultFile>;
+    } catch {
+      // Never quote the content: it is the token.
+      throw new Error(`the local vault file for ${connectionId} is not valid JSON: ${file}`);
+    }
+    if (typeof parsed.token !== 'string' || parsed.token === '') {
+      throw new Error(`the local vault file for ${connectionId} has no token: ${file}`);
+    }
+    return parsed.token;
+  }
+
+  private fileFor(connectionId: ConnectionId): string {
+    if (!SAFE_ID.test(connectionId)) throw new Error(`not a connection id: ${JSON.stringify(connectionId)}`);
+    return join(this.dir, `${connectionId}.json`);
+  }
+
+  /** mkdir's mode is subject to the umask and skips existing folders: chmod makes sure. */
+  private async ensureDir(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
+    await chmod(this.dir, DIR_MODE);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+function errorCode(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown };
+  if (typeof e?.code === 'string') return e.code;
+  return typeof e?.message === 'string' ? e.message : String(error);
+}

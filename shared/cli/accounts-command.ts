@@ -1,0 +1,68 @@
+import { maskEmail } from '../domain/mask-email.js';
+import { registerAccount, unregisterAccount } from '../use-cases/accounts.js';
+import type { UseCaseDeps } from '../use-cases/use-case-deps.js';
+import { type CliIo, EXIT, json, table, UsageError } from './cli-io.js';
+
+type Deps = Pick<UseCaseDeps, 'store' | 'clock'>;
+
+export const ACCOUNTS_HELP = `Usage:
+  provisioner accounts add <email> [--label L]   register a Mews employee email (idempotent, any case)
+  provisioner accounts list [--json]             list registered accounts
+  provisioner accounts remove <email>            stop polling an email
+`;
+
+export async function accountsCommand(
+  args: { sub: string | undefined; email: string | undefined; label: string | undefined; json: boolean },
+  deps: Deps,
+  io: CliIo,
+): Promise<number> {
+  switch (args.sub) {
+    case 'add': {
+      const { account, created } = await registerAccount(
+        { email: requireEmail(args.email), label: args.label },
+        deps,
+      );
+      io.out(
+        `${created ? 'registered' : 'already registered'} ${account.id} (${maskEmail(account.email)})\n`,
+      );
+      return EXIT.ok;
+    }
+    case 'remove': {
+      const removed = await unregisterAccount({ email: requireEmail(args.email) }, deps);
+      if (!removed) {
+        io.err('no such account: that email is not registered (see `provisioner accounts list`)\n');
+        return EXIT.failed;
+      }
+      io.out('removed\n');
+      return EXIT.ok;
+    }
+    case 'list': {
+      const accounts = await deps.store.listAccounts();
+      if (args.json) {
+        io.out(json(accounts));
+        return EXIT.ok;
+      }
+      io.out(
+        table(
+          ['ID', 'EMAIL', 'LABEL', 'ACCESS'],
+          accounts.map((a) => [
+            a.id,
+            a.email,
+            a.label ?? '',
+            a.access.status === 'ok'
+              ? 'ok'
+              : `failing since ${a.access.since} (code ${a.access.code ?? '-'})`,
+          ]),
+        ),
+      );
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError(`unknown accounts command '${args.sub ?? ''}': use add, list or remove`);
+  }
+}
+
+function requireEmail(email: string | undefined): string {
+  if (!email) throw new UsageError('missing <email>: give the Mews employee email');
+  return email;
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { eventIdFor } from '../identity.js';
+import { maskEmail } from '../mask-email.js';
+import type { Account, OutboxEvent } from '../model.js';
+import { accountRefSchema, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
+
+export const ACCOUNT_ACCESS_FAILED = 'Account Access Failed';
+export const ACCOUNT_ACCESS_RESTORED = 'Account Access Restored';
+
+export const accountAccessFailedSchema = z.object({
+  ...eventBase,
+  account: accountRefSchema,
+  error: z.object({
+    /** The Mews error code (8: the email is not a verified employee, or the client token is wrong). */
+    code: z.number().int().nullable(),
+    message: z.string(),
+  }),
+});
+
+export const accountAccessRestoredSchema = z.object({
+  ...eventBase,
+  account: accountRefSchema,
+  failingSince: z.iso.datetime(),
+});
+
+export type AccountAccessFailed = z.infer<typeof accountAccessFailedSchema>;
+export type AccountAccessRestored = z.infer<typeof accountAccessRestoredSchema>;
+
+const accountRef = (account: Account) => ({
+  id: account.id,
+  label: account.label,
+  maskedEmail: maskEmail(account.email),
+});
+
+/**
+ * Once per transition into failing. `version` is the account's accessVersion after the
+ * transition, so a replay of the same transition carries the same id.
+ */
+export function accountAccessFailed(input: {
+  account: Account;
+  version: number;
+  code: number | null;
+  message: string;
+  environment: MewsEnvironment;
+  at: string;
+}): OutboxEvent {
+  const detail: AccountAccessFailed = {
+    schemaVersion: SCHEMA_VERSION,
+    eventId: eventIdFor(ACCOUNT_ACCESS_FAILED, input.account.id, input.version),
+    occurredAt: input.at,
+    environment: input.environment,
+    account: accountRef(input.account),
+    error: { code: input.code, message: input.message },
+  };
+  return {
+    eventId: detail.eventId,
+    detailType: ACCOUNT_ACCESS_FAILED,
+    subject: input.account.id,
+    time: input.at,
+    detail: accountAccessFailedSchema.parse(detail),
+  };
+}
+
+export function accountAccessRestored(input: {
+  account: Account;
+  version: number;
+  failingSince: string;
+  environment: MewsEnvironment;
+  at: string;
+}): OutboxEvent {
+  const detail: AccountAccessRestored = {
+    schemaVersion: SCHEMA_VERSION,
+    eventId: eventIdFor(ACCOUNT_ACCESS_RESTORED, input.account.id, input.version),
+    occurredAt: input.at,
+    environment: input.environment,
+    account: accountRef(input.account),
+    failingSince: input.failingSince,
+  };
+  return {
+    eventId: detail.eventId,
+    detailType: ACCOUNT_ACCESS_RESTORED,
+    subject: input.account.id,
+    time: input.at,
+    detail: accountAccessRestoredSchema.parse(detail),
+  };
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { eventIdFor } from '../identity.js';
+import type { ConfigurationState, Connection, OutboxEvent } from '../model.js';
+import {
+  configurationSummarySchema,
+  connectionRefSchema,
+  eventBase,
+  type MewsEnvironment,
+  SCHEMA_VERSION,
+  snapshotRefSchema,
+} from './event-parts.js';
+
+export const CONNECTION_PROVISIONED = 'Connection Provisioned';
+
+export const connectionProvisionedSchema = z.object({
+  ...eventBase,
+  connection: connectionRefSchema,
+  configuration: z.object({
+    digest: z.string(),
+    summary: configurationSummarySchema,
+    snapshot: snapshotRefSchema,
+  }),
+});
+
+export type ConnectionProvisioned = z.infer<typeof connectionProvisionedSchema>;
+
+/** Once per connection, ever: its id depends on the connection alone. */
+export function connectionProvisioned(input: {
+  connection: Pick<Connection, 'id' | 'name' | 'propertyId' | 'propertyName'>;
+  accountId: string;
+  secretRef: string;
+  configuration: ConfigurationState;
+  environment: MewsEnvironment;
+  at: string;
+}): OutboxEvent {
+  const { connection, configuration } = input;
+  const detail: ConnectionProvisioned = {
+    schemaVersion: SCHEMA_VERSION,
+    eventId: eventIdFor(CONNECTION_PROVISIONED, connection.id),
+    occurredAt: input.at,
+    environment: input.environment,
+    connection: {
+      id: connection.id,
+      name: connection.name,
+      propertyId: connection.propertyId,
+      propertyName: connection.propertyName,
+      accountId: input.accountId,
+      secretRef: input.secretRef,
+    },
+    configuration: {
+      digest: configuration.digest,
+      summary: configuration.summary,
+      snapshot: { connectionId: connection.id, digest: configuration.digest },
+    },
+  };
+  return {
+    eventId: detail.eventId,
+    detailType: CONNECTION_PROVISIONED,
+    subject: connection.id,
+    time: input.at,
+    detail: connectionProvisionedSchema.parse(detail),
+  };
+}

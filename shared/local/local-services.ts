@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import { createDocumentClient } from '../adapters/aws/dynamo-client.js';
+import { DynamoStateStore } from '../adapters/aws/dynamo-state-store.js';
+import { ensureTable, localDocumentClient, startDynamoDbLocal } from '../adapters/local/dynamodb-local.js';
+import { FileTokenVault } from '../adapters/local/file-token-vault.js';
+import { InProcessQueue } from '../adapters/local/in-process-queue.js';
+import { type DeliveredEvent, JsonlEventSink } from '../adapters/local/jsonl-event-sink.js';
+import { stderrLogger } from '../adapters/local/stderr-logger.js';
+import type { LocalConfig } from '../config/local-config.js';
+import type { MewsEnvironment } from '../domain/events/event-parts.js';
+import { ChannelManagerClient } from '../mews/channel-manager-client.js';
+import { systemClock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import { loadDefaultSeed } from '../simulator/default-seed.js';
+import { startMewsSimulator } from '../simulator/start-simulator.js';
+import type { LocalPipeline } from './run-cycle.js';
+import { readRuntimeFile } from './runtime-file.js';
+
+export interface LocalServices extends LocalPipeline {
+  dynamodbEndpoint: string;
+  mewsAddress: string;
+  /** Stops what this call started (DynamoDB Local, simulator); leaves a running `npm start` alone. */
+  close(): Promise<void>;
+}
+
+export interface LocalServicesOptions {
+  onEvent?: (event: DeliveredEvent) => void;
+  logger?: Logger;
+  /** Use this DynamoDB endpoint (else AWS_ENDPOINT_URL_DYNAMODB, a running `npm start`, or a new DynamoDB Local). */
+  dynamodbEndpoint?: string;
+  /** Use this Mews (else config.mews, a running `npm start`'s simulator, or a new in-process simulator). */
+  mews?: { platformAddress: string; clientToken: string; environment: MewsEnvironment };
+}
+
+/**
+ * The composition root of local runs: the same use cases as on AWS, behind DynamoDB Local,
+ * the file vault, the JSON-lines event sink, in-process queues and Mews (or its simulator).
+ */
+export async function openLocalServices(
+  config: LocalConfig,
+  options: LocalServicesOptions = {},
+): Promise<LocalServices> {
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c();
+  };
+  try {
+    const running = await readRuntimeFile(config.stateDir);
+    const dynamo = await openDynamo(config, options.dynamodbEndpoint, running?.dynamodbEndpoint, closers);
+    const mews = await openMews(config, options.mews, running?.simulatorAddress ?? null, closers);
+    const logger = options.logger ?? stderrLogger(config.logLevel);
+
+    return {
+      dynamodbEndpoint: dynamo.endpoint,
+      mewsAddress: mews.platformAddress,
+      store: new DynamoStateStore({ client: dynamo.client, tableName: config.tableName }),
+      mews: new ChannelManagerClient({
+        platformAddress: mews.platformAddress,
+        clientToken: mews.clientToken,
+        logger,
+      }),
+      vault: new FileTokenVault({ dir: join(config.stateDir, 'secrets') }),
+      publisher: new JsonlEventSink({
+        file: join(config.stateDir, 'events.jsonl'),
+        source: config.eventSource,
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      }),
+      polls: new InProcessQueue(),
+      syncs: new InProcessQueue(),
+      clock: systemClock,
+      logger,
+      environment: mews.environment,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function openDynamo(
+  config: LocalConfig,
+  explicit: string | undefined,
+  running: string | undefined,
+  closers: (() => Promise<void>)[],
+) {
+  // An endpoint from the environment is the AWS SDK's own setting: the SDK reads it itself.
+  const fromEnv = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL;
+  let endpoint = explicit ?? fromEnv ?? running;
+  if (!endpoint) {
+    const local = await startDynamoDbLocal({ dbPath: await dataDir(config.stateDir) });
+    closers.push(() => local.stop());
+    endpoint = local.endpoint;
+  }
+  const client = explicit || !fromEnv ? localDocumentClient(endpoint) : createDocumentClient();
+  closers.push(async () => client.destroy());
+  await ensureTable(client, config.tableName);
+  return { endpoint, client };
+}
+
+async function dataDir(stateDir: string): Promise<string> {
+  const { mkdir } = await import('node:fs/promises');
+  const dir = join(stateDir, 'dynamodb');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+async function openMews(
+  config: LocalConfig,
+  explicit: LocalServicesOptions['mews'],
+  runningSimulator: string | null,
+  closers: (() => Promise<void>)[],
+) {
+  const chosen = explicit ?? config.mews;
+  if (chosen) return chosen;
+  const clientToken = loadDefaultSeed().clientToken;
+  if (runningSimulator)
+    return { platformAddress: runningSimulator, clientToken, environment: 'simulator' as const };
+  const simulator = await startMewsSimulator();
+  closers.push(() => simulator.close());
+  return {
+    platformAddress: simulator.url,
+    clientToken: simulator.clientToken,
+    environment: 'simulator' as const,
+  };
+}

@@ -1,0 +1,371 @@
+import { mewsErrorResponseSchema } from './error.schema.js';
+import {
+  MewsApiError,
+  type MewsError,
+  type MewsOperation,
+  MewsTransportError,
+  type TransportFailureReason,
+} from './errors.js';
+import { createRedactor, type Redactor } from './redact.js';
+
+/**
+ * POSTs JSON to Mews with a per-attempt timeout, bounded retries with full-jitter exponential
+ * backoff, Retry-After, a response size cap enforced while streaming, and Mews' "HTTP 200 but
+ * `success: false`" error convention. Returns the parsed JSON of a successful answer; schema
+ * validation is the caller's business.
+ */
+
+export const TRANSPORT_DEFAULTS = {
+  timeoutMs: 10_000,
+  retries: 4,
+  backoffBaseMs: 200,
+  backoffCapMs: 10_000,
+  maxRetryAfterMs: 30_000,
+  maxResponseBytes: 50 * 1024 * 1024,
+} as const;
+
+export interface AttemptEvent {
+  operation: MewsOperation;
+  /** 1-based. */
+  attempt: number;
+  maxAttempts: number;
+  durationMs: number;
+  /** HTTP status, null when no response arrived. */
+  status: number | null;
+  outcome: 'success' | 'api-error' | 'transport-error';
+  /** The failure of this attempt (already log-safe). */
+  error?: MewsError;
+  /** Whether another attempt follows, and after how long. */
+  willRetry: boolean;
+  retryInMs: number | null;
+}
+
+export interface HttpTransportOptions {
+  /** Per attempt, covering connect, headers and body. Default 10 s. */
+  timeoutMs?: number;
+  /** Retries after the first attempt (so at most retries + 1 calls). Default 4. */
+  retries?: number;
+  /** Full-jitter backoff: random() * min(cap, base * 2^(retry - 1)). Defaults 200 ms and 10 s. */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Upper bound for a server-requested Retry-After delay. Default 30 s. */
+  maxRetryAfterMs?: number;
+  /** Bodies larger than this are abandoned mid-stream. Default 50 MB. */
+  maxResponseBytes?: number;
+  /** Optional overall budget: no retry is started if its delay would end past it. */
+  maxElapsedMs?: number;
+  /** Called after every attempt (metrics, logging). Exceptions it throws are ignored. */
+  onAttempt?: (event: AttemptEvent) => void;
+  /** Sent as User-Agent. */
+  userAgent?: string;
+  /** Injectables, for tests. */
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Wall clock in ms (Retry-After dates, the overall budget). */
+  now?: () => number;
+}
+
+export interface MewsPostRequest {
+  operation: MewsOperation;
+  url: string;
+  body: unknown;
+  /** Values that must never surface in an error (client token, connection token, email). */
+  secrets?: readonly (string | null | undefined)[];
+  /** Called after every attempt of this request, besides the transport-wide hook. */
+  onAttempt?: (event: AttemptEvent) => void;
+}
+
+export interface MewsAnswer {
+  /** The parsed JSON of the successful answer. */
+  body: unknown;
+  status: number;
+  /** How many attempts it took (1 = no retry). */
+  attempts: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Full-jitter exponential backoff delay before retry number `retry` (1-based). */
+export function backoffDelay(retry: number, baseMs: number, capMs: number, random: () => number): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(Math.max(0, Math.min(1, random())) * ceiling);
+}
+
+/** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | null {
+  if (value == null) return null;
+  const text = value.trim();
+  if (text === '') return null;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/[a-z]/i.test(text)) return null; // an HTTP date names its day and month
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, at - nowMs);
+}
+
+type AttemptResult =
+  | { ok: true; status: number; body: unknown }
+  | { ok: false; status: number | null; error: MewsError; retryable: boolean; retryAfterMs: number | null };
+
+export class HttpTransport {
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffCapMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly maxElapsedMs: number | undefined;
+  private readonly onAttempt: ((event: AttemptEvent) => void) | undefined;
+  private readonly userAgent: string | undefined;
+  private readonly fetch: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  constructor(options: HttpTransportOptions = {}) {
+    this.timeoutMs = positive('timeoutMs', options.timeoutMs ?? TRANSPORT_DEFAULTS.timeoutMs);
+    this.retries = nonNegativeInt('retries', options.retries ?? TRANSPORT_DEFAULTS.retries);
+    this.backoffBaseMs = nonNegative(
+      'backoffBaseMs',
+      options.backoffBaseMs ?? TRANSPORT_DEFAULTS.backoffBaseMs,
+    );
+    this.backoffCapMs = nonNegative('backoffCapMs', options.backoffCapMs ?? TRANSPORT_DEFAULTS.backoffCapMs);
+    this.maxRetryAfterMs = nonNegative(
+      'maxRetryAfterMs',
+      options.maxRetryAfterMs ?? TRANSPORT_DEFAULTS.maxRetryAfterMs,
+    );
+    this.maxResponseBytes = positive(
+      'maxResponseBytes',
+      options.maxResponseBytes ?? TRANSPORT_DEFAULTS.maxResponseBytes,
+    );
+    this.maxElapsedMs =
+      options.maxElapsedMs === undefined ? undefined : positive('maxElapsedMs', options.maxElapsedMs);
+    this.onAttempt = options.onAttempt;
+    this.userAgent = options.userAgent;
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** POSTs `body` as JSON; resolves with the parsed answer or throws a MewsApiError / MewsTransportError. */
+  async post(request: MewsPostRequest): Promise<MewsAnswer> {
+    const payload = JSON.stringify(request.body);
+    const redact = createRedactor([...(request.secrets ?? []), payload]);
+    const maxAttempts = this.retries + 1;
+    const startedAt = this.now();
+
+    for (let attempt = 1; ; attempt++) {
+      const t0 = performance.now();
+      const result = await this.attemptOnce(request, payload, attempt, redact);
+      const durationMs = Math.round(performance.now() - t0);
+
+      if (result.ok) {
+        this.report(request, {
+          operation: request.operation,
+          attempt,
+          maxAttempts,
+          durationMs,
+          status: result.status,
+          outcome: 'success',
+          willRetry: false,
+          retryInMs: null,
+        });
+        return { body: result.body, status: result.status, attempts: attempt };
+      }
+
+      const { error } = result;
+      let retryInMs: number | null = null;
+      if (result.retryable && attempt < maxAttempts) {
+        const delay =
+          result.retryAfterMs !== null
+            ? Math.min(result.retryAfterMs, this.maxRetryAfterMs)
+            : backoffDelay(attempt, this.backoffBaseMs, this.backoffCapMs, this.random);
+        const withinBudget =
+          this.maxElapsedMs === undefined || this.now() - startedAt + delay <= this.maxElapsedMs;
+        if (withinBudget) retryInMs = delay;
+      }
+      this.report(request, {
+        operation: request.operation,
+        attempt,
+        maxAttempts,
+        durationMs,
+        status: result.status,
+        outcome: error instanceof MewsApiError ? 'api-error' : 'transport-error',
+        error,
+        willRetry: retryInMs !== null,
+        retryInMs,
+      });
+      if (retryInMs === null) throw error;
+      await this.sleep(retryInMs);
+    }
+  }
+
+  private report(request: MewsPostRequest, event: AttemptEvent): void {
+    for (const hook of [this.onAttempt, request.onAttempt]) {
+      try {
+        hook?.(event);
+      } catch {
+        // A metrics or logging hook must never break a call.
+      }
+    }
+  }
+
+  private async attemptOnce(
+    request: MewsPostRequest,
+    payload: string,
+    attempt: number,
+    redact: Redactor,
+  ): Promise<AttemptResult> {
+    const { operation } = request;
+    const transportFailure = (
+      reason: TransportFailureReason,
+      extra: { status?: number | null; causeCode?: string | null; retryAfterMs?: number | null } = {},
+      retryable = true,
+    ): AttemptResult => {
+      const error = new MewsTransportError({ operation, attempts: attempt, reason, ...extra });
+      return {
+        ok: false,
+        status: extra.status ?? null,
+        error,
+        retryable: retryable && error.kind === 'transient',
+        retryAfterMs: extra.retryAfterMs ?? null,
+      };
+    };
+
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const abort = new AbortController();
+    const signal = AbortSignal.any([timeout, abort.signal]);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
+    if (this.userAgent) headers['user-agent'] = this.userAgent;
+
+    let response: Response;
+    try {
+      response = await this.fetch(request.url, { method: 'POST', headers, body: payload, signal });
+    } catch (error) {
+      if (timeout.aborted) return transportFailure('timeout');
+      return transportFailure('network', { causeCode: lowLevelCode(error) });
+    }
+
+    const status = response.status;
+    const retryAfterMs =
+      status === 429 || status === 503
+        ? parseRetryAfter(response.headers.get('retry-after'), this.now())
+        : null;
+
+    let text: string;
+    try {
+      const read = await readCapped(response, this.maxResponseBytes);
+      if (read === 'too-large') {
+        abort.abort();
+        // Kind transient (the property may shrink), but retrying seconds later would only fetch
+        // the same oversized answer again: not retried within this call.
+        return transportFailure('too-large', { status, causeCode: null }, false);
+      }
+      text = read;
+    } catch (error) {
+      if (timeout.aborted) return transportFailure('timeout', { status });
+      return transportFailure('network', { status, causeCode: lowLevelCode(error) });
+    }
+
+    if (status === 429) return transportFailure('rate-limited', { status, retryAfterMs });
+
+    let json: unknown;
+    let isJson = true;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      isJson = false;
+    }
+
+    // A Mews error body wins over the status: Mews documents 200, but a proxy may alter it.
+    if (isJson && isRecord(json) && json.success === false) {
+      const parsed = mewsErrorResponseSchema.safeParse(json);
+      const errors = parsed.success ? parsed.data.errors : [];
+      const messages = errors.map((e) => e.message?.trim()).filter((m): m is string => !!m);
+      const error = new MewsApiError({
+        operation,
+        attempts: attempt,
+        status,
+        codes: errors.map((e) => e.code),
+        mewsMessage: messages.length > 0 ? truncate(redact(messages.join(' | ')), 500) : null,
+      });
+      return { ok: false, status, error, retryable: error.kind === 'transient', retryAfterMs };
+    }
+
+    if (status < 200 || status > 299) return transportFailure('http-status', { status, retryAfterMs });
+    if (!isJson) return transportFailure('invalid-json', { status });
+    return { ok: true, status, body: json };
+  }
+}
+
+/**
+ * Reads the body as UTF-8 text, giving up as soon as more than `maxBytes` arrived (or the
+ * Content-Length announces more), so an oversized answer is never held in memory.
+ */
+async function readCapped(response: Response, maxBytes: number): Promise<string | 'too-large'> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    return 'too-large';
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return 'too-large';
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks, total));
+}
+
+/** The code of a fetch failure (undici puts it on `cause`), never its message. */
+function lowLevelCode(error: unknown): string | null {
+  const pick = (e: unknown): string | null => {
+    if (!isRecord(e)) return null;
+    const code = e.code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{2,64}$/.test(code)) return code;
+    return null;
+  };
+  const cause = isRecord(error) ? error.cause : undefined;
+  return pick(cause) ?? pick(error) ?? (error instanceof Error ? safeName(error.name) : null);
+}
+
+function safeName(name: string): string | null {
+  return /^[A-Za-z]{1,64}$/.test(name) ? name : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function positive(name: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number`);
+  return value;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`${name} must be a non-negative number`);
+  return value;
+}
+
+function nonNegativeInt(name: string, value: number): number {
+  if (!(Number.isInteger(value) && value >= 0))
+    throw new RangeError(`${name} must be a non-negative integer`);
+  return value;
+}

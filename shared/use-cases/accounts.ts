@@ -1,0 +1,33 @@
+import { accountIdFromEmail, normalizeEmail } from '../domain/identity.js';
+import type { Account } from '../domain/model.js';
+import type { UseCaseDeps } from './use-case-deps.js';
+
+type Deps = Pick<UseCaseDeps, 'store' | 'clock'>;
+
+/** Registers an employee email for polling. Idempotent and case-insensitive. Throws on a bad email. */
+export async function registerAccount(
+  input: { email: string; label?: string | null },
+  deps: Deps,
+): Promise<{ account: Account; created: boolean }> {
+  const email = normalizeEmail(input.email);
+  const account: Account = {
+    id: accountIdFromEmail(email),
+    email,
+    label: input.label?.trim() || null,
+    createdAt: deps.clock.now().toISOString(),
+    access: { status: 'ok' },
+    accessVersion: 0,
+  };
+  const result = await deps.store.addAccount(account);
+  if (result === 'created') return { account, created: true };
+  const existing = await deps.store.getAccount(account.id);
+  return { account: existing ?? account, created: false };
+}
+
+/** Stops polling an email. What it discovered stays provisioned. False when it was not registered. */
+export async function unregisterAccount(
+  input: { email: string },
+  deps: Pick<Deps, 'store'>,
+): Promise<boolean> {
+  return deps.store.removeAccount(accountIdFromEmail(normalizeEmail(input.email)));
+}

@@ -1,0 +1,21 @@
+import type { MewsEnvironment } from '../domain/events/event-parts.js';
+import type { ChannelManagerApi } from '../ports/channel-manager-api.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventPublisher } from '../ports/event-publisher.js';
+import type { Logger } from '../ports/logger.js';
+import type { StateStore } from '../ports/state-store.js';
+import type { TokenVault } from '../ports/token-vault.js';
+import type { PollAccountMessage, SyncConnectionMessage, WorkQueue } from '../ports/work-queue.js';
+
+/** Everything a use case may need; each use case picks its slice with Pick<>. */
+export interface UseCaseDeps {
+  store: StateStore;
+  mews: ChannelManagerApi;
+  vault: TokenVault;
+  publisher: EventPublisher;
+  polls: WorkQueue<PollAccountMessage>;
+  syncs: WorkQueue<SyncConnectionMessage>;
+  clock: Clock;
+  logger: Logger;
+  environment: MewsEnvironment;
+}
