@@ -94,7 +94,14 @@ async function openDynamo(
   }
   const client = explicit || !fromEnv ? localDocumentClient(endpoint) : createDocumentClient();
   closers.push(async () => client.destroy());
-  await ensureTable(client, config.tableName);
+  try {
+    await ensureTable(client, config.tableName);
+  } catch (error) {
+    throw new Error(
+      `the state store (DynamoDB at ${endpoint}, table ${config.tableName}) is unreachable: ${(error as Error).message}. ` +
+        'Check AWS_ENDPOINT_URL_DYNAMODB, or unset it to let the provisioner start DynamoDB Local.',
+    );
+  }
   return { endpoint, client };
 }
 

@@ -1,0 +1,172 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../shared/cli/cli-io.js';
+import { main } from '../../shared/cli/main.js';
+import { accountIdFromEmail, connectionIdFromToken } from '../../shared/domain/identity.js';
+import { type MewsSimulator, startMewsSimulator } from '../../shared/simulator/index.js';
+import { freshTable, type TestTable } from '../support/dynamo.js';
+
+let table: TestTable;
+let simulator: MewsSimulator;
+let stateDir: string;
+
+beforeAll(async () => {
+  table = await freshTable('cli');
+  simulator = await startMewsSimulator();
+  stateDir = await mkdtemp(join(tmpdir(), 'provisioner-cli-'));
+});
+afterAll(async () => {
+  await simulator.close();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+/** Runs the CLI in-process against DynamoDB Local and the simulator. */
+async function cli(args: string[], env: Record<string, string | undefined> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    out: (t) => {
+      stdout += t;
+    },
+    err: (t) => {
+      stderr += t;
+    },
+    env: {
+      PROVISIONER_STATE_DIR: stateDir,
+      PROVISIONER_TABLE_NAME: table.tableName,
+      MEWS_PLATFORM_ADDRESS: simulator.url,
+      MEWS_CLIENT_TOKEN: simulator.clientToken,
+      ...env,
+    },
+  };
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+describe('accounts', () => {
+  it('add is idempotent and case-insensitive; list shows it once; --json is machine-readable', async () => {
+    const first = await cli(['accounts', 'add', 'Reception@Sample-Hostel.example', '--label', 'Front desk']);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toMatch(/^registered acc_[0-9a-f]{16} \(r\*\*\*@s\*\*\*\.example\)/);
+    const again = await cli(['accounts', 'add', 'reception@sample-hostel.example']);
+    expect(again.stdout).toMatch(/^already registered/);
+
+    const list = await cli(['accounts', 'list', '--json']);
+    const accounts = JSON.parse(list.stdout);
+    expect(accounts).toHaveLength(1);
+    expect(accounts[0]).toMatchObject({
+      id: accountIdFromEmail('reception@sample-hostel.example'),
+      email: 'reception@sample-hostel.example',
+      label: 'Front desk',
+      access: { status: 'ok' },
+    });
+    expect((await cli(['accounts', 'list'])).stdout).toMatch(/ID\s+EMAIL\s+LABEL\s+ACCESS\n.*Front desk\s+ok/);
+  });
+
+  it('rejects a bad email with exit 2, a message saying what to give, and registers nothing', async () => {
+    const before = (await cli(['accounts', 'list', '--json'])).stdout;
+    const bad = await cli(['accounts', 'add', 'not-an-email']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not a valid email address: give the Mews employee email/);
+    expect((await cli(['accounts', 'list', '--json'])).stdout).toBe(before);
+  });
+
+  it('remove says when the email was not registered', async () => {
+    await cli(['accounts', 'add', 'temp@sample-hostel.example']);
+    expect(await cli(['accounts', 'remove', 'TEMP@sample-hostel.example'])).toMatchObject({ code: 0, stdout: 'removed\n' });
+    const missing = await cli(['accounts', 'remove', 'temp@sample-hostel.example']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no such account/);
+  });
+});
+
+describe('run --once and connections', () => {
+  it('provisions, reports per account, keeps going past a failing account, and shows connections', async () => {
+    await cli(['accounts', 'add', 'former-manager@sample-hostel.example']);
+    const run = await cli(['run', '--once']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/polled 2 account\(s\)/);
+    expect(run.stdout).toMatch(/access failed \(Mews code 8\)/);
+    expect(run.stdout).toMatch(/4 connection\(s\) listed, 4 new/);
+    expect(run.stdout).toMatch(/published 5 event\(s\)/);
+    expect(run.stdout).not.toMatch(/fake-/);
+
+    const list = JSON.parse((await cli(['connections', 'list', '--json'])).stdout);
+    expect(list).toHaveLength(4);
+    const id = connectionIdFromToken('fake-conn-harbour-central-dorms');
+    const show = await cli(['connections', 'show', id]);
+    expect(show.stdout).toMatch(new RegExp(`id\\s+${id}`));
+    expect(show.stdout).toMatch(/status\s+provisioned/);
+    expect(show.stdout).toMatch(/property\s+Harbour Hostel Central \(harbour-hostel-central\)/);
+    expect(JSON.parse((await cli(['connections', 'show', id, '--json'])).stdout)).toMatchObject({ id, status: 'provisioned' });
+
+    const again = await cli(['run', '--once']);
+    expect(again.stdout).toMatch(/published 0 event\(s\)/);
+  });
+
+  it('answers an unknown or malformed connection id clearly', async () => {
+    const malformed = await cli(['connections', 'show', 'nope']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toMatch(/'nope' is not a connection id: they look like con_ followed by 24 hex digits/);
+    const unknown = await cli(['connections', 'show', 'con_000000000000000000000000']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no connection con_000000000000000000000000/);
+  });
+});
+
+describe('usage and configuration errors', () => {
+  it.each([
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['run'], /run needs --once/],
+    [['accounts', 'add'], /missing <email>/],
+    [['accounts', 'list', '--bogus'], /Unknown option '--bogus'/],
+  ])('%j exits 2 with a message and a pointer to --help', async (args, message) => {
+    const result = await cli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toMatch(/--help/);
+  });
+
+  it('names the bad variable and what it must be', async () => {
+    const badAddress = await cli(['accounts', 'list'], { MEWS_PLATFORM_ADDRESS: 'not a url' });
+    expect(badAddress.code).toBe(2);
+    expect(badAddress.stderr).toMatch(/MEWS_PLATFORM_ADDRESS must be the Mews platform address/);
+    const noToken = await cli(['accounts', 'list'], { MEWS_CLIENT_TOKEN: undefined });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/MEWS_CLIENT_TOKEN is missing/);
+  });
+
+  it('exits 1 with a clear message when the state store is unreachable', async () => {
+    const saved = table.endpoint;
+    const result = await (async () => {
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://127.0.0.1:9';
+      let stderr = '';
+      const code = await main(['run', '--once'], {
+        out: () => {},
+        err: (t) => {
+          stderr += t;
+        },
+        env: {
+          PROVISIONER_STATE_DIR: stateDir,
+          PROVISIONER_TABLE_NAME: table.tableName,
+          MEWS_PLATFORM_ADDRESS: simulator.url,
+          MEWS_CLIENT_TOKEN: simulator.clientToken,
+        },
+      });
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = saved;
+      return { code, stderr };
+    })();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/the state store \(DynamoDB at http:\/\/127.0.0.1:9, table .*\) is unreachable: .*Check AWS_ENDPOINT_URL_DYNAMODB/);
+  });
+
+  it('prints help with exit 0', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: provisioner <command>/);
+    expect((await cli(['accounts', '--help'])).stdout).toMatch(/accounts add <email> \[--label L\]/);
+  });
+});
