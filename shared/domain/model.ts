@@ -17,6 +17,20 @@ export interface Account {
   access: AccountAccess;
   /** Bumped on every access transition; makes the transition's event id deterministic. */
   accessVersion: number;
+  /** Set while a sudden mass disappearance of this account's connections is held back. */
+  hold: AccountHold | null;
+}
+
+/**
+ * A successful answer lacked more than the allowed share of the account's connections at once.
+ * Their removal waits until the listing recovers (hold lifted) or an operator releases it.
+ */
+export interface AccountHold {
+  since: string;
+  missing: number;
+  known: number;
+  /** An operator confirmed the disappearance: the next poll counts the missing connections. */
+  released: boolean;
 }
 
 /** "This account's getProperties lists this connection." One per (account, connection). */
@@ -51,7 +65,12 @@ export interface ConfigurationState {
   fetchedAt: string;
 }
 
-export type ConnectionStatus = 'discovered' | 'provisioned';
+/**
+ * discovered -> provisioned (configuration fetched, event out) -> deactivated (Mews says the
+ * connection is disabled) <-> provisioned; any -> removed (no account lists it any more, on two
+ * consecutive successful polls) -> provisioned again if it comes back.
+ */
+export type ConnectionStatus = 'discovered' | 'provisioned' | 'deactivated' | 'removed';
 
 export interface Connection {
   id: ConnectionId;
@@ -63,6 +82,8 @@ export interface Connection {
   discoveredBy: AccountId;
   discoveredAt: string;
   provisionedAt: string | null;
+  /** Last lifecycle change after provisioning (configuration, status); part of change event ids. */
+  changedAt: string | null;
   /** Where the token lives: a Secrets Manager ARN, or a local vault reference. */
   secretRef: string | null;
   configuration: ConfigurationState | null;

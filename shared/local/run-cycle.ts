@@ -44,7 +44,7 @@ export async function runCycle(p: LocalPipeline, options: CycleOptions = {}): Pr
 
   const syncs: SyncOutcome[] = [];
   await p.syncs.drain(async (m) => {
-    syncs.push(await syncConnection({ connectionId: m.connectionId, accountId: m.accountId }, p));
+    syncs.push(await syncConnection({ connectionId: m.connectionId, accountId: m.accountId, reason: m.reason }, p));
   }, drain);
 
   const { published } = await relayPendingEvents(p);

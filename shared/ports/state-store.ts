@@ -1,10 +1,12 @@
 import type {
   Account,
   AccountAccess,
+  AccountHold,
   AccountId,
   ConfigurationState,
   Connection,
   ConnectionId,
+  ConnectionStatus,
   Discovery,
   Membership,
   OutboxEvent,
@@ -26,11 +28,31 @@ export interface ProvisionInput {
   events: OutboxEvent[];
 }
 
+/** A lifecycle change of a provisioned connection, applied only if it is still as expected. */
+export interface ConnectionUpdate {
+  connectionId: ConnectionId;
+  /** The state the change was computed from; anything else means it is stale (or replayed). */
+  expected: { status: ConnectionStatus; digest: string | null };
+  status: ConnectionStatus;
+  /** A newly fetched configuration; its snapshot is stored under its digest. */
+  configuration?: { state: ConfigurationState; snapshot: unknown };
+  /** Memberships to delete with the change (a confirmed removal takes every one). */
+  dropMemberships?: AccountId[];
+  at: string;
+  events: OutboxEvent[];
+}
+
 /**
  * The service's state. Every method that changes state and emits events does both in
  * one transaction (transactional outbox), and is idempotent: repeating it changes nothing.
  */
 export interface StateStore {
+  /** Places a hold unless one is in place; events go out with it. False when already held. */
+  placeAccountHold(id: AccountId, hold: AccountHold, events: OutboxEvent[]): Promise<boolean>;
+  /** Marks the hold released by an operator. False when the account has no hold. */
+  releaseAccountHold(id: AccountId): Promise<boolean>;
+  clearAccountHold(id: AccountId): Promise<void>;
+
   /** Registers the account unless one with the same id exists. */
   addAccount(account: Account): Promise<'created' | 'exists'>;
   removeAccount(id: AccountId): Promise<boolean>;
@@ -70,6 +92,18 @@ export interface StateStore {
    * 'already-provisioned' (nothing written but the membership) when it was provisioned before.
    */
   recordProvisioned(input: ProvisionInput): Promise<'provisioned' | 'already-provisioned'>;
+
+  /** The account no longer lists the connection (another account still does). */
+  deleteMembership(accountId: AccountId, connectionId: ConnectionId): Promise<void>;
+
+  /** Every account's membership of a connection (who lists it), for removal decisions. */
+  listMembershipsOf(connectionId: ConnectionId): Promise<Membership[]>;
+
+  /**
+   * Applies a lifecycle change (configuration changed, deactivated, reactivated, removed) and its
+   * events in one transaction, if the connection is still in `expected`. 'stale' writes nothing.
+   */
+  updateConnection(update: ConnectionUpdate): Promise<'applied' | 'stale'>;
 
   /** Marks the membership synced (a second account's discovery of a provisioned connection). */
   markMembershipSynced(accountId: AccountId, connectionId: ConnectionId): Promise<void>;

@@ -8,9 +8,10 @@ export interface PollAccountMessage {
 export interface SyncConnectionMessage {
   kind: 'sync-connection';
   connectionId: ConnectionId;
-  /** The account whose poll asked for it (its membership is marked synced). */
+  /** The account whose poll asked for it (its membership is marked synced); else who found it. */
   accountId: AccountId;
-  reason: 'discovered' | 'retry';
+  /** discovered/retry: from a poll; refresh: the periodic configuration check; notification: Mews said it changed. */
+  reason: 'discovered' | 'retry' | 'refresh' | 'notification';
 }
 
 export type WorkMessage = PollAccountMessage | SyncConnectionMessage;

@@ -17,6 +17,7 @@ export async function registerAccount(
     createdAt: deps.clock.now().toISOString(),
     access: { status: 'ok' },
     accessVersion: 0,
+    hold: null,
   };
   const result = await deps.store.addAccount(account);
   if (result === 'created') return { account, created: true };

@@ -1,14 +1,17 @@
 import { accountAccessFailed, accountAccessRestored } from '../domain/events/account-access.event.js';
-import { diffListing, type ListedEntry, listedEntries } from '../domain/listing-diff.js';
+import { accountAnomaly } from '../domain/events/account-anomaly.event.js';
+import { diffListing, type ListedEntry, type ListingDiff, listedEntries } from '../domain/listing-diff.js';
 import { maskEmail } from '../domain/mask-email.js';
-import type { Account, AccountId, Discovery } from '../domain/model.js';
+import type { Account, AccountId, Discovery, Membership } from '../domain/model.js';
 import { mapLimit } from '../lib/map-limit.js';
 import { isTransient, MewsError } from '../mews/errors.js';
-import type { UseCaseDeps } from './use-case-deps.js';
+import { REMOVAL_CONFIRMATIONS, settleMissing } from './remove-connection.js';
+import { DEFAULT_POLICY, type UseCaseDeps } from './use-case-deps.js';
 
 export type PollOutcome =
   | { status: 'unknown-account' }
   | { status: 'access-failed'; code: number | null; newlyFailing: boolean }
+  | { status: 'held'; missing: number; known: number }
   | {
       status: 'polled';
       listed: number;
@@ -16,17 +19,21 @@ export type PollOutcome =
       resent: number;
       missing: number;
       returned: number;
+      removed: number;
     };
 
-type Deps = Pick<UseCaseDeps, 'store' | 'mews' | 'vault' | 'syncs' | 'clock' | 'logger' | 'environment'>;
+type Deps = Pick<UseCaseDeps, 'store' | 'mews' | 'vault' | 'syncs' | 'clock' | 'logger' | 'environment' | 'policy'>;
 
 /** Secrets Manager calls in flight at once while storing a big account's new tokens. */
 const VAULT_CONCURRENCY = 8;
+/** Below this many known connections a disappearance is never "mass". */
+const HOLD_MIN_KNOWN = 3;
 
 /**
  * Polls one account: getProperties, compare with what the account listed before, store the
- * tokens of new connections, record them, and queue their sync. Steady state (nothing new)
- * costs one read and one Mews call and writes nothing.
+ * tokens of new connections, record them, queue their sync, and count connections the answer
+ * lacks (removed once every account that listed one lacks it on two consecutive polls).
+ * Steady state (nothing new) costs one query and one Mews call and writes nothing.
  *
  * Transient Mews failures throw, so the queue retries the message; permanent ones mark the
  * account failing once. A failed or malformed answer never changes what the account lists.
@@ -52,6 +59,9 @@ export async function pollAccount(input: { accountId: AccountId }, deps: Deps): 
   const diff = diffListing(entries, memberships);
   const at = deps.clock.now().toISOString();
 
+  const held = await checkMassDisappearance(account, memberships, diff, at, deps);
+  if (held) return held;
+
   const discoveries = await mapLimit(diff.added, VAULT_CONCURRENCY, async (entry): Promise<Discovery> => {
     const { ref } = await deps.vault.put(entry.connectionId, entry.token);
     return {
@@ -64,11 +74,7 @@ export async function pollAccount(input: { accountId: AccountId }, deps: Deps): 
   });
   if (discoveries.length > 0) await store.recordDiscoveries(account.id, discoveries, at);
 
-  const missingCounts = [
-    ...diff.missing.map((m) => ({ connectionId: m.connectionId, missingPolls: m.missingPolls + 1 })),
-    ...diff.returned.map((m) => ({ connectionId: m.connectionId, missingPolls: 0 })),
-  ];
-  if (missingCounts.length > 0) await store.updateMissingPolls(account.id, missingCounts);
+  const removed = await countMissing(account.id, diff, deps);
 
   // Queued after the state is written: a crash in between leaves pending memberships,
   // which the next poll queues again (diff.pending).
@@ -91,9 +97,81 @@ export async function pollAccount(input: { accountId: AccountId }, deps: Deps): 
     resent: diff.pending.length,
     missing: diff.missing.length,
     returned: diff.returned.length,
+    removed,
   } as const;
   logger.info('account polled', { accountId: account.id, email: maskEmail(account.email), ...outcome });
   return outcome;
+}
+
+/**
+ * Updates how many consecutive polls lacked each missing connection, and settles the ones this
+ * account now confirms missing (removed, or this account's membership dropped while another
+ * account still lists it). A membership left at the confirmation count by a crash is settled
+ * by the next poll. Returns how many connections were removed.
+ */
+async function countMissing(accountId: AccountId, diff: ListingDiff, deps: Deps): Promise<number> {
+  const next = diff.missing.map((m) => ({
+    connectionId: m.connectionId,
+    missingPolls: Math.min(m.missingPolls + 1, REMOVAL_CONFIRMATIONS),
+    changed: m.missingPolls < REMOVAL_CONFIRMATIONS,
+  }));
+  const writes = [
+    ...next.filter((c) => c.changed).map(({ connectionId, missingPolls }) => ({ connectionId, missingPolls })),
+    ...diff.returned.map((m) => ({ connectionId: m.connectionId, missingPolls: 0 })),
+  ];
+  if (writes.length > 0) await deps.store.updateMissingPolls(accountId, writes);
+  let removed = 0;
+  for (const { connectionId, missingPolls } of next) {
+    if (missingPolls < REMOVAL_CONFIRMATIONS) continue;
+    if ((await settleMissing(connectionId, accountId, deps)) === 'removed') removed++;
+  }
+  return removed;
+}
+
+/**
+ * getProperties answers for one employee: a sudden loss of most connections more likely means
+ * the employee lost access than that the hotels all disconnected. Such a loss is held back and
+ * reported until the listing recovers or an operator releases the hold.
+ */
+async function checkMassDisappearance(
+  account: Account,
+  memberships: Membership[],
+  diff: ListingDiff,
+  at: string,
+  deps: Deps,
+): Promise<PollOutcome | undefined> {
+  const share = (deps.policy ?? DEFAULT_POLICY).massDisappearanceShare;
+  const known = memberships.length;
+  const newlyMissing = diff.missing.filter((m) => m.missingPolls === 0).length;
+  const massive = known >= HOLD_MIN_KNOWN && newlyMissing / known > share;
+  const hold = account.hold;
+
+  if (hold?.released) {
+    await deps.store.clearAccountHold(account.id);
+    deps.logger.info('account hold released by an operator: missing connections are counted', {
+      accountId: account.id,
+    });
+    return undefined;
+  }
+  if (hold && !massive) {
+    await deps.store.clearAccountHold(account.id);
+    deps.logger.info('account listing recovered; hold lifted', { accountId: account.id });
+    return undefined;
+  }
+  if (!massive) return undefined;
+  if (!hold) {
+    const event = accountAnomaly({ account, missing: newlyMissing, known, environment: deps.environment, at });
+    await deps.store.placeAccountHold(account.id, { since: at, missing: newlyMissing, known, released: false }, [
+      event,
+    ]);
+    deps.logger.warn('account lost most of its connections at once; removals held back', {
+      accountId: account.id,
+      email: maskEmail(account.email),
+      missing: newlyMissing,
+      known,
+    });
+  }
+  return { status: 'held', missing: newlyMissing, known };
 }
 
 async function markFailing(account: Account, error: MewsError, deps: Deps): Promise<PollOutcome> {

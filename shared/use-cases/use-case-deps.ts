@@ -7,6 +7,16 @@ import type { StateStore } from '../ports/state-store.js';
 import type { TokenVault } from '../ports/token-vault.js';
 import type { PollAccountMessage, SyncConnectionMessage, WorkQueue } from '../ports/work-queue.js';
 
+/** Operating rules from the stage configuration. */
+export interface LifecyclePolicy {
+  /** A successful answer lacking more than this share of an account's connections is held back. */
+  massDisappearanceShare: number;
+  /** Days a removed connection's secret can still be restored. */
+  secretRecoveryDays: number;
+}
+
+export const DEFAULT_POLICY: LifecyclePolicy = { massDisappearanceShare: 0.5, secretRecoveryDays: 7 };
+
 /** Everything a use case may need; each use case picks its slice with Pick<>. */
 export interface UseCaseDeps {
   store: StateStore;
@@ -18,4 +28,6 @@ export interface UseCaseDeps {
   clock: Clock;
   logger: Logger;
   environment: MewsEnvironment;
+  /** Defaults to DEFAULT_POLICY. */
+  policy?: LifecyclePolicy;
 }

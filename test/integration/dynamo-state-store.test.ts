@@ -39,6 +39,7 @@ function account(overrides: Partial<Account> = {}): Account {
     createdAt: '2025-01-01T00:00:00.000Z',
     access: { status: 'ok' },
     accessVersion: 0,
+    hold: null,
     ...overrides,
   };
 }
@@ -226,6 +227,7 @@ describe('discoveries and memberships', () => {
       discoveredBy: acc.id,
       discoveredAt: '2025-01-01T10:00:00.000Z',
       provisionedAt: null,
+      changedAt: null,
       secretRef: d.secretRef,
       configuration: null,
     });

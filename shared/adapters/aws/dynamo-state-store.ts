@@ -14,6 +14,7 @@ import {
 import type {
   Account,
   AccountAccess,
+  AccountHold,
   AccountId,
   Connection,
   ConnectionId,
@@ -22,7 +23,7 @@ import type {
   OutboxEvent,
 } from '../../domain/model.js';
 import { mapLimit } from '../../lib/map-limit.js';
-import type { AccountView, ProvisionInput, StateStore } from '../../ports/state-store.js';
+import type { AccountView, ConnectionUpdate, ProvisionInput, StateStore } from '../../ports/state-store.js';
 import {
   accountFromItem,
   accountToItem,
@@ -45,6 +46,7 @@ import {
   PENDING_OUTBOX_INDEX,
   PENDING_OUTBOX_PARTITION,
   PUBLISHED_EVENT_TTL_DAYS,
+  SNAPSHOT_HISTORY,
   SNAPSHOT_PREFIX,
   TTL_ATTRIBUTE,
 } from './state-table.js';
@@ -272,6 +274,48 @@ export class DynamoStateStore implements StateStore {
     throw this.#cancellationError(result, events, 1);
   }
 
+  async placeAccountHold(id: AccountId, hold: AccountHold, events: OutboxEvent[]): Promise<boolean> {
+    this.#checkEvents(events, 1);
+    const result = await this.#transact([
+      {
+        Update: {
+          TableName: this.#table,
+          Key: keys.account(id),
+          UpdateExpression: 'SET #hold = :hold',
+          ConditionExpression: `${EXISTS} AND (attribute_not_exists(#hold) OR #hold = :null)`,
+          ExpressionAttributeNames: { '#hold': 'hold' },
+          ExpressionAttributeValues: { ':hold': hold, ':null': null },
+        },
+      },
+      ...this.#eventPuts(events),
+    ]);
+    if (result.ok) return true;
+    if (result.reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+    throw this.#cancellationError(result, events, 1);
+  }
+
+  releaseAccountHold(id: AccountId): Promise<boolean> {
+    return this.#updateIfExists({
+      TableName: this.#table,
+      Key: keys.account(id),
+      UpdateExpression: 'SET #hold.released = :true',
+      ConditionExpression: `${EXISTS} AND attribute_type(#hold, :map)`,
+      ExpressionAttributeNames: { '#hold': 'hold' },
+      ExpressionAttributeValues: { ':true': true, ':map': 'M' },
+    });
+  }
+
+  async clearAccountHold(id: AccountId): Promise<void> {
+    await this.#updateIfExists({
+      TableName: this.#table,
+      Key: keys.account(id),
+      UpdateExpression: 'SET #hold = :null',
+      ConditionExpression: EXISTS,
+      ExpressionAttributeNames: { '#hold': 'hold' },
+      ExpressionAttributeValues: { ':null': null },
+    });
+  }
+
   // ---- discoveries and memberships ----
 
   async recordDiscoveries(accountId: AccountId, discoveries: Discovery[], at: string): Promise<void> {
@@ -319,6 +363,21 @@ export class DynamoStateStore implements StateStore {
     await this.#updateIfExists(this.#membershipSynced(accountId, connectionId));
   }
 
+  async deleteMembership(accountId: AccountId, connectionId: ConnectionId): Promise<void> {
+    await this.#client.send(new DeleteCommand({ TableName: this.#table, Key: keys.membership(accountId, connectionId) }));
+  }
+
+  async listMembershipsOf(connectionId: ConnectionId): Promise<Membership[]> {
+    const items = await this.#queryAll({
+      TableName: this.#table,
+      IndexName: EVENTS_BY_SUBJECT_INDEX.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': EVENTS_BY_SUBJECT_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':pk': keys.membersOf(connectionId) },
+    });
+    return items.map(membershipFromItem);
+  }
+
   // ---- connections ----
 
   async getConnection(id: ConnectionId): Promise<Connection | undefined> {
@@ -338,7 +397,6 @@ export class DynamoStateStore implements StateStore {
   async recordProvisioned(input: ProvisionInput): Promise<'provisioned' | 'already-provisioned'> {
     const { connectionId, accountId, configuration, events } = input;
     this.#checkEvents(events, 3);
-    const data = this.#compressSnapshot(connectionId, configuration.digest, input.snapshot);
 
     const connectionUpdate: TransactItem = {
       Update: {
@@ -356,20 +414,7 @@ export class DynamoStateStore implements StateStore {
         },
       },
     };
-    const snapshotPut: TransactItem = {
-      Put: {
-        TableName: this.#table,
-        Item: {
-          ...keys.snapshot(connectionId, configuration.digest),
-          type: ITEM_TYPE.snapshot,
-          connectionId,
-          digest: configuration.digest,
-          encoding: 'gzip+json',
-          createdAt: input.at,
-          data,
-        },
-      },
-    };
+    const snapshotPut = this.#snapshotPut(connectionId, configuration.digest, input.snapshot, input.at);
     const membershipUpdate: TransactItem = { Update: this.#membershipSynced(accountId, connectionId) };
 
     let result = await this.#transact([
@@ -398,6 +443,51 @@ export class DynamoStateStore implements StateStore {
       throw this.#cancellationError(result, events, 2);
     }
     throw this.#cancellationError(result, events, 3);
+  }
+
+  async updateConnection(update: ConnectionUpdate): Promise<'applied' | 'stale'> {
+    const { connectionId, expected, configuration, events } = update;
+    const drops = update.dropMemberships ?? [];
+    this.#checkEvents(events, 2 + drops.length);
+    const names: Record<string, string> = { '#status': 'status', '#configuration': 'configuration' };
+    const values: Record<string, unknown> = {
+      ':status': update.status,
+      ':at': update.at,
+      ':expectedStatus': expected.status,
+    };
+    const sets = ['#status = :status', 'changedAt = :at'];
+    if (configuration) {
+      sets.push('#configuration = :configuration');
+      values[':configuration'] = configuration.state;
+    }
+    let digestCondition = 'attribute_not_exists(#configuration.digest)';
+    if (expected.digest !== null) {
+      digestCondition = '#configuration.digest = :expectedDigest';
+      values[':expectedDigest'] = expected.digest;
+    }
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.#table,
+          Key: keys.connection(connectionId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `${EXISTS} AND #status = :expectedStatus AND ${digestCondition}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      ...(configuration ? [this.#snapshotPut(connectionId, configuration.state.digest, configuration.snapshot, update.at)] : []),
+      ...drops.map((accountId) => ({ Delete: { TableName: this.#table, Key: keys.membership(accountId, connectionId) } })),
+      ...this.#eventPuts(events),
+    ];
+    const result = await this.#transact(items);
+    if (!result.ok) {
+      // The connection moved on (a concurrent change, or this very change replayed).
+      if (result.reasons[0]?.Code === 'ConditionalCheckFailed') return 'stale';
+      throw this.#cancellationError(result, events, items.length - events.length);
+    }
+    if (configuration) await this.#pruneSnapshots(connectionId);
+    return 'applied';
   }
 
   async getSnapshot(connectionId: ConnectionId, digest: string): Promise<unknown | undefined> {
@@ -499,6 +589,35 @@ export class DynamoStateStore implements StateStore {
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':synced': 'synced' },
     };
+  }
+
+  #snapshotPut(connectionId: ConnectionId, digest: string, snapshot: unknown, at: string): TransactItem {
+    return {
+      Put: {
+        TableName: this.#table,
+        Item: {
+          ...keys.snapshot(connectionId, digest),
+          type: ITEM_TYPE.snapshot,
+          connectionId,
+          digest,
+          encoding: 'gzip+json',
+          createdAt: at,
+          data: this.#compressSnapshot(connectionId, digest, snapshot),
+        },
+      },
+    };
+  }
+
+  /** Keeps the newest SNAPSHOT_HISTORY snapshots of a connection. Best effort, idempotent. */
+  async #pruneSnapshots(connectionId: ConnectionId): Promise<void> {
+    const snapshots = (await this.#queryAll({
+      TableName: this.#table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.connection(connectionId).pk, ':sk': SNAPSHOT_PREFIX },
+      ProjectionExpression: 'pk, sk, createdAt',
+    })) as { pk: string; sk: string; createdAt: string }[];
+    const old = snapshots.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(SNAPSHOT_HISTORY);
+    await this.#batchDelete(old.map(({ pk, sk }) => ({ pk, sk })));
   }
 
   #eventPuts(events: OutboxEvent[]): TransactItem[] {

@@ -5,6 +5,7 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   RestoreSecretCommand,
+  DeleteSecretCommand,
   type SecretsManagerClient,
   type Tag,
 } from '@aws-sdk/client-secrets-manager';
@@ -98,6 +99,18 @@ export class SecretsManagerTokenVault implements TokenVault {
       throw new Error(`the secret of connection ${connectionId} has no string value`);
     }
     return secretString;
+  }
+
+  /** DeleteSecret with a recovery window; a put within it restores the secret. */
+  async scheduleDeletion(connectionId: ConnectionId, recoveryDays: number): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteSecretCommand({ SecretId: this.secretName(connectionId), RecoveryWindowInDays: recoveryDays }),
+      );
+    } catch (error) {
+      if (awsErrorCode(error) === 'ResourceNotFoundException' || isScheduledForDeletion(error)) return;
+      throw wrap('DeleteSecret', connectionId, error);
+    }
   }
 
   private async describeArn(name: string, connectionId: ConnectionId): Promise<string> {

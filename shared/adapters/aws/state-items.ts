@@ -8,6 +8,7 @@ import type {
   AccountId,
   Connection,
   ConnectionId,
+  ConnectionStatus,
   Discovery,
   Membership,
   OutboxEvent,
@@ -64,6 +65,7 @@ export function accountToItem(account: Account): Item {
     createdAt: account.createdAt,
     access: account.access,
     accessVersion: account.accessVersion,
+    hold: account.hold,
   };
 }
 
@@ -80,6 +82,7 @@ export function accountFromItem(item: Item): Account {
     createdAt: str(item, what, 'createdAt'),
     access,
     accessVersion: num(item, what, 'accessVersion'),
+    hold: (item.hold ?? null) as Account['hold'],
   };
 }
 
@@ -96,6 +99,9 @@ export function newMembershipItem(accountId: AccountId, discovery: Discovery, at
     connectionName: discovery.connectionName,
     firstSeenAt: at,
     missingPolls: 0,
+    // Overloads the by-subject index: who lists a connection, for removal decisions.
+    [EVENTS_BY_SUBJECT_INDEX.partitionKey]: keys.membersOf(discovery.connectionId),
+    [EVENTS_BY_SUBJECT_INDEX.sortKey]: accountId,
   };
 }
 
@@ -135,23 +141,31 @@ export function newConnectionItem(accountId: AccountId, discovery: Discovery, at
   };
 }
 
+const CONNECTION_STATUSES = new Set<string>([
+  'discovered',
+  'provisioned',
+  'deactivated',
+  'removed',
+] satisfies ConnectionStatus[]);
+
 export function connectionFromItem(item: Item): Connection {
   const what = ITEM_TYPE.connection;
   const status = str(item, what, 'status');
-  if (status !== 'discovered' && status !== 'provisioned') throw new MalformedItemError(what, item, 'status');
+  if (!CONNECTION_STATUSES.has(status)) throw new MalformedItemError(what, item, 'status');
   const configuration = item.configuration ?? null;
   if (configuration !== null && typeof configuration !== 'object') {
     throw new MalformedItemError(what, item, 'configuration');
   }
   return {
     id: str(item, what, 'id') as ConnectionId,
-    status,
+    status: status as ConnectionStatus,
     propertyId: str(item, what, 'propertyId'),
     propertyName: str(item, what, 'propertyName'),
     name: strOrNull(item, what, 'name'),
     discoveredBy: str(item, what, 'discoveredBy') as AccountId,
     discoveredAt: str(item, what, 'discoveredAt'),
     provisionedAt: strOrNull(item, what, 'provisionedAt'),
+    changedAt: strOrNull(item, what, 'changedAt'),
     secretRef: strOrNull(item, what, 'secretRef'),
     configuration: configuration as Connection['configuration'],
   };

@@ -9,7 +9,7 @@
  * | item        | pk                   | sk                   | gsi1 (pending outbox)       | gsi2 (by subject)            | gsi3 (by type)         |
  * |-------------|----------------------|----------------------|-----------------------------|------------------------------|------------------------|
  * | account     | ACCOUNT#<accountId>  | ACCOUNT              |                             |                              | ACCOUNTS / <accountId> |
- * | membership  | ACCOUNT#<accountId>  | CONNECTION#<connId>  |                             |                              |                        |
+ * | membership  | ACCOUNT#<accountId>  | CONNECTION#<connId>  |                             | MEMBERS#<connId> / accountId |                        |
  * | connection  | CONNECTION#<connId>  | CONNECTION           |                             |                              | CONNECTIONS / <connId> |
  * | snapshot    | CONNECTION#<connId>  | SNAPSHOT#<digest>    |                             |                              |                        |
  * | event       | EVENT#<eventId>      | EVENT                | OUTBOX#PENDING / time#id    | SUBJECT#<subject> / time#id  |                        |
@@ -24,6 +24,8 @@
  * - Pending outbox: sparse gsi1, present only on unpublished events, sorted by
  *   `<ISO time>#<eventId>` (oldest first). Publishing REMOVEs the gsi1 keys, so the index
  *   only ever holds the backlog.
+ * - Who lists a connection: memberships overload gsi2 with `MEMBERS#<connId>`, so a removal
+ *   decision reads every account's membership of one connection in one query.
  * - Replay: gsi2 groups every event by its subject (connection or account id), oldest first.
  *   Published events expire `PUBLISHED_EVENT_TTL_DAYS` after publication (TTL on
  *   `expiresAt`); the EventBridge archive covers replay beyond that.
@@ -90,6 +92,9 @@ export const CONNECTION_PREFIX = 'CONNECTION#';
 export const SNAPSHOT_PREFIX = 'SNAPSHOT#';
 export const EVENT_PREFIX = 'EVENT#';
 export const SUBJECT_PREFIX = 'SUBJECT#';
+export const MEMBERS_PREFIX = 'MEMBERS#';
+/** Snapshots kept per connection: the current one and a few before it. */
+export const SNAPSHOT_HISTORY = 5;
 
 /** The `type` attribute every item carries (handy in the console and in stream filters). */
 export const ITEM_TYPE = {
@@ -119,6 +124,8 @@ export const keys = {
   /** Sort key shared by gsi1 and gsi2: time order, ties broken by event id. */
   eventOrder: (time: string, eventId: string) => `${time}#${eventId}`,
   subject: (subject: string) => `${SUBJECT_PREFIX}${subject}`,
+  /** gsi2 partition of a connection's memberships (the index is overloaded). */
+  membersOf: (connectionId: string) => `${MEMBERS_PREFIX}${connectionId}`,
 } as const;
 
 /**

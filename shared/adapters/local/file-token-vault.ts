@@ -45,6 +45,8 @@ export class FileTokenVault implements TokenVault {
     const file = this.fileFor(connectionId);
     await this.ensureDir();
     if (await exists(file)) return { ref: this.refFor(connectionId), created: false };
+    // Within the recovery window a removed connection's secret comes back, as in Secrets Manager.
+    const restoring = await exists(this.deletedFileFor(connectionId));
 
     const content: VaultFile = { connectionId, token, storedAt: new Date().toISOString() };
     const temp = join(this.dir, `.${connectionId}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -59,11 +61,27 @@ export class FileTokenVault implements TokenVault {
         await handle.close();
       }
       await rename(temp, file);
+      if (restoring) await rm(this.deletedFileFor(connectionId), { force: true });
     } catch (error) {
       await rm(temp, { force: true });
       throw new Error(`could not write the local vault file for ${connectionId}: ${errorCode(error)}`);
     }
-    return { ref: this.refFor(connectionId), created: true };
+    return { ref: this.refFor(connectionId), created: !restoring };
+  }
+
+  /**
+   * Moves the file to `deleted/` (still owner-only): a put restores it. The recovery window is
+   * not enforced locally: deleted files stay until the state directory is removed.
+   */
+  async scheduleDeletion(connectionId: ConnectionId, _recoveryDays: number): Promise<void> {
+    const file = this.fileFor(connectionId);
+    if (!(await exists(file))) return;
+    await mkdir(join(this.dir, 'deleted'), { recursive: true, mode: DIR_MODE });
+    await rename(file, this.deletedFileFor(connectionId));
+  }
+
+  private deletedFileFor(connectionId: ConnectionId): string {
+    return join(this.dir, 'deleted', `${connectionId}.json`);
   }
 
   async get(connectionId: ConnectionId): Promise<string | undefined> {

@@ -44,3 +44,24 @@ export const configurationSummarySchema = z.object({
 });
 
 export const snapshotRefSchema = z.object({ connectionId: z.string(), digest: z.string() });
+
+/** The connection as events describe it. */
+export function connectionRef(
+  connection: { id: string; name: string | null; propertyId: string; propertyName: string; secretRef: string | null },
+  accountId: string,
+): z.infer<typeof connectionRefSchema> {
+  return {
+    id: connection.id,
+    name: connection.name,
+    propertyId: connection.propertyId,
+    propertyName: connection.propertyName,
+    accountId,
+    secretRef: connection.secretRef ?? '',
+  };
+}
+
+export const configurationRefSchema = z.object({
+  digest: z.string(),
+  summary: configurationSummarySchema,
+  snapshot: snapshotRefSchema,
+});

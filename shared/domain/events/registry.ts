@@ -5,18 +5,36 @@ import {
   accountAccessFailedSchema,
   accountAccessRestoredSchema,
 } from './account-access.event.js';
+import { ACCOUNT_ANOMALY, accountAnomalySchema } from './account-anomaly.event.js';
+import {
+  CONNECTION_CONFIGURATION_CHANGED,
+  connectionConfigurationChangedSchema,
+} from './connection-configuration-changed.event.js';
 import { CONNECTION_PROVISIONED, connectionProvisionedSchema } from './connection-provisioned.event.js';
 import {
   CONNECTION_PROVISIONING_FAILED,
   connectionProvisioningFailedSchema,
 } from './connection-provisioning-failed.event.js';
+import {
+  CONNECTION_DEACTIVATED,
+  CONNECTION_REACTIVATED,
+  CONNECTION_REMOVED,
+  connectionDeactivatedSchema,
+  connectionReactivatedSchema,
+  connectionRemovedSchema,
+} from './connection-status.event.js';
 
 /** Every event this service publishes: detail-type -> detail schema. The public contract. */
 export const eventRegistry = {
   [CONNECTION_PROVISIONED]: connectionProvisionedSchema,
   [CONNECTION_PROVISIONING_FAILED]: connectionProvisioningFailedSchema,
+  [CONNECTION_CONFIGURATION_CHANGED]: connectionConfigurationChangedSchema,
+  [CONNECTION_DEACTIVATED]: connectionDeactivatedSchema,
+  [CONNECTION_REACTIVATED]: connectionReactivatedSchema,
+  [CONNECTION_REMOVED]: connectionRemovedSchema,
   [ACCOUNT_ACCESS_FAILED]: accountAccessFailedSchema,
   [ACCOUNT_ACCESS_RESTORED]: accountAccessRestoredSchema,
+  [ACCOUNT_ANOMALY]: accountAnomalySchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type DetailType = keyof typeof eventRegistry;

@@ -1,0 +1,184 @@
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  eventBridgeClient,
+  resetAwsClients,
+  secretsManagerClient,
+  sqsClient,
+} from '../adapters/aws/aws-clients.js';
+import { getDocumentClient, resetDocumentClients } from '../adapters/aws/dynamo-client.js';
+import { DynamoStateStore } from '../adapters/aws/dynamo-state-store.js';
+import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
+import { readClientToken, SecretsManagerTokenVault } from '../adapters/aws/secrets-manager-token-vault.js';
+import { SqsWorkQueue } from '../adapters/aws/sqs-work-queue.js';
+import {
+  type PollAccountEnv,
+  parseEnv,
+  pollAccountEnvSchema,
+  relayOutboxEnvSchema,
+  schedulePollsEnvSchema,
+  syncConnectionEnvSchema,
+} from '../config/function-env.js';
+import { METRICS_NAMESPACE } from '../config/metric-names.js';
+import { ChannelManagerClient } from '../mews/channel-manager-client.js';
+import { systemClock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { PollAccountMessage, SyncConnectionMessage } from '../ports/work-queue.js';
+import type { pollAccount } from '../use-cases/poll-account.js';
+import type { relayEvents } from '../use-cases/relay-outbox.js';
+import type { schedulePolls } from '../use-cases/schedule-polls.js';
+import type { syncConnection } from '../use-cases/sync-connection.js';
+import { redactLogValue } from './log-redaction.js';
+
+/**
+ * The composition root of the Lambda functions: builds the AWS adapters from the function's
+ * validated environment, once per container (Lambda reuses a container across invocations).
+ *
+ * Each `*Deps()` validates its function's environment on first use and throws one message naming
+ * every bad variable; what it built is cached. The Mews client token is read from Secrets Manager
+ * once (on the first invocation) and kept in memory only: a failed read is not cached, so the next
+ * invocation tries again. Tests call `resetServicesForTests()` after changing the environment.
+ */
+
+export type SchedulePollsDeps = Parameters<typeof schedulePolls>[0];
+export type PollAccountDeps = Parameters<typeof pollAccount>[1];
+export type SyncConnectionDeps = Parameters<typeof syncConnection>[1];
+export type RelayOutboxDeps = Parameters<typeof relayEvents>[1];
+
+export interface Observability {
+  /** Powertools Logger (JSON to stdout), redacting secret-like attributes and masking emails. */
+  logger: PowertoolsLogger;
+  /** Powertools Metrics in the MewsProvisioner namespace, `service` dimension from POWERTOOLS_SERVICE_NAME. */
+  metrics: Metrics;
+}
+
+interface Cache {
+  observability?: Observability;
+  schedulePolls?: SchedulePollsDeps;
+  pollAccount?: Promise<PollAccountDeps>;
+  syncConnection?: Promise<SyncConnectionDeps>;
+  relayOutbox?: RelayOutboxDeps;
+}
+
+let cache: Cache = {};
+
+/**
+ * Logger and metrics. They need no validated environment (Powertools reads POWERTOOLS_* itself),
+ * so a handler can log even the error of an invalid environment.
+ */
+export function observability(): Observability {
+  if (cache.observability === undefined) {
+    const logger = new PowertoolsLogger({ jsonReplacerFn: redactLogValue });
+    const metrics = new Metrics({ namespace: METRICS_NAMESPACE, logger });
+    cache.observability = { logger, metrics };
+  }
+  return cache.observability;
+}
+
+/** The Powertools Logger is the port's Logger (checked here, at compile time). */
+function portLogger(): Logger {
+  return observability().logger;
+}
+
+function stateStore(tableName: string): DynamoStateStore {
+  // The SDK reads AWS_ENDPOINT_URL_DYNAMODB itself (DynamoDB Local in tests); see dynamo-client.ts.
+  return new DynamoStateStore({ client: getDocumentClient(), tableName });
+}
+
+export function schedulePollsDeps(env: NodeJS.ProcessEnv = process.env): SchedulePollsDeps {
+  let deps = cache.schedulePolls;
+  if (deps === undefined) {
+    const e = parseEnv(schedulePollsEnvSchema, env);
+    deps = {
+      store: stateStore(e.TABLE_NAME),
+      polls: new SqsWorkQueue<PollAccountMessage>({
+        client: sqsClient(),
+        queueUrl: e.ACCOUNT_POLLS_QUEUE_URL,
+      }),
+      logger: portLogger(),
+    };
+    cache.schedulePolls = deps;
+  }
+  return deps;
+}
+
+export function pollAccountDeps(env: NodeJS.ProcessEnv = process.env): Promise<PollAccountDeps> {
+  return cached('pollAccount', async () => {
+    const e = parseEnv(pollAccountEnvSchema, env);
+    return {
+      ...(await mewsDeps(e)),
+      syncs: new SqsWorkQueue<SyncConnectionMessage>({
+        client: sqsClient(),
+        queueUrl: e.CONNECTION_SYNCS_QUEUE_URL,
+      }),
+    };
+  });
+}
+
+export function syncConnectionDeps(env: NodeJS.ProcessEnv = process.env): Promise<SyncConnectionDeps> {
+  return cached('syncConnection', async () => mewsDeps(parseEnv(syncConnectionEnvSchema, env)));
+}
+
+export function relayOutboxDeps(env: NodeJS.ProcessEnv = process.env): RelayOutboxDeps {
+  let deps = cache.relayOutbox;
+  if (deps === undefined) {
+    const e = parseEnv(relayOutboxEnvSchema, env);
+    deps = {
+      store: stateStore(e.TABLE_NAME),
+      publisher: new EventBridgePublisher({
+        client: eventBridgeClient(),
+        eventBusName: e.EVENT_BUS_NAME,
+        source: e.EVENT_SOURCE,
+      }),
+      clock: systemClock,
+      logger: portLogger(),
+    };
+    cache.relayOutbox = deps;
+  }
+  return deps;
+}
+
+/** What poll-account and sync-connection share: state, Mews (client token read here), the vault. */
+async function mewsDeps(e: Omit<PollAccountEnv, 'CONNECTION_SYNCS_QUEUE_URL'>): Promise<SyncConnectionDeps> {
+  const logger = portLogger();
+  const secrets = secretsManagerClient();
+  const clientToken = await readClientToken(secrets, e.MEWS_CLIENT_TOKEN_SECRET_ARN);
+  return {
+    store: stateStore(e.TABLE_NAME),
+    mews: new ChannelManagerClient({ platformAddress: e.MEWS_PLATFORM_ADDRESS, clientToken, logger }),
+    vault: new SecretsManagerTokenVault({
+      client: secrets,
+      prefix: e.CONNECTION_SECRET_PREFIX,
+      kmsKeyId: e.CONNECTION_SECRETS_KMS_KEY_ARN,
+    }),
+    clock: systemClock,
+    logger,
+    environment: e.MEWS_ENVIRONMENT,
+  };
+}
+
+/** Builds once per container; a failed build (bad environment, client token unreadable) is forgotten, so the next invocation retries. */
+function cached<K extends 'pollAccount' | 'syncConnection'>(
+  key: K,
+  build: () => NonNullable<Cache[K]>,
+): NonNullable<Cache[K]> {
+  const existing = cache[key];
+  if (existing !== undefined) return existing as NonNullable<Cache[K]>;
+  const promise = build();
+  const owner = cache;
+  owner[key] = promise;
+  promise.catch(() => {
+    if (owner[key] === promise) owner[key] = undefined;
+  });
+  return promise;
+}
+
+/**
+ * Tests only: forgets everything this module built (and the cached SDK clients), so the next
+ * call validates the environment again, reads the client token again and opens new clients.
+ */
+export function resetServicesForTests(): void {
+  cache = {};
+  resetAwsClients();
+  resetDocumentClients();
+}

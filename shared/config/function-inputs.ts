@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * What EventBridge Scheduler passes to the scheduled functions (the schedule target's input).
+ * The stack sets these constants as the inputs; the handlers accept them (and the shapes noted
+ * below), so the two sides cannot drift apart.
+ */
+export const SCHEDULE_POLLS_INPUT = { kind: 'schedule-polls' } as const;
+export const SWEEP_OUTBOX_INPUT = { kind: 'sweep-outbox' } as const;
+
+/** schedule-polls takes no parameters: no input, `{}`, or SCHEDULE_POLLS_INPUT. */
+export const schedulePollsInputSchema = z.preprocess(
+  (v) => (v === undefined || v === null || v === '' ? {} : v),
+  z.strictObject({ kind: z.literal(SCHEDULE_POLLS_INPUT.kind).optional() }),
+);
+
+/** The relay's scheduled sweep: SWEEP_OUTBOX_INPUT, or `{ "sweep": true }`. */
+export const sweepOutboxInputSchema = z
+  .strictObject({
+    kind: z.literal(SWEEP_OUTBOX_INPUT.kind).optional(),
+    sweep: z.literal(true).optional(),
+  })
+  .refine((v) => v.kind !== undefined || v.sweep !== undefined, {
+    message: `expected ${JSON.stringify(SWEEP_OUTBOX_INPUT)} or {"sweep":true}`,
+  });

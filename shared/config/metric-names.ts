@@ -1,0 +1,33 @@
+/**
+ * The custom metrics the functions emit (Powertools Metrics, EMF), in one namespace. Powertools
+ * adds the `service` dimension (POWERTOOLS_SERVICE_NAME, one per stage); the handlers add no other
+ * dimension, so an alarm matches a metric by namespace, name and service alone.
+ */
+export const METRICS_NAMESPACE = 'MewsProvisioner';
+
+export const METRIC = {
+  /** schedule-polls: 1 per cycle started. */
+  pollCycleScheduled: 'PollCycleScheduled',
+  /** schedule-polls: poll messages queued by the cycle (the number of registered accounts). */
+  accountsScheduled: 'AccountsScheduled',
+  /** poll-account: 1 per poll whose getProperties answer was read (the "no successful poll" alarm). */
+  pollSucceeded: 'PollSucceeded',
+  /** poll-account: 1 per account that just started failing with a permanent Mews error. */
+  accountAccessFailed: 'AccountAccessFailed',
+  /** poll-account: new connections found (their tokens stored, their sync queued). */
+  connectionsDiscovered: 'ConnectionsDiscovered',
+  /** poll-account: 1 per message that failed (retried by SQS, then dead-lettered), poison ones included. */
+  pollFailed: 'PollFailed',
+  /** sync-connection: 1 per connection provisioned. */
+  connectionProvisioned: 'ConnectionProvisioned',
+  /** sync-connection: 1 per permanent failure (a `Connection Provisioning Failed` event): alarmed. */
+  provisioningFailed: 'ProvisioningFailed',
+  /** sync-connection: 1 per message that failed (retried by SQS, then dead-lettered), poison ones included. */
+  syncFailed: 'SyncFailed',
+  /** relay-outbox: events the bus took. */
+  eventsPublished: 'EventsPublished',
+  /** relay-outbox: events not published this time (they stay in the outbox), malformed items included. */
+  eventsFailed: 'EventsFailed',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { eventIdFor } from '../identity.js';
+import type { Connection, OutboxEvent } from '../model.js';
+import { connectionRef, connectionRefSchema, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
+
+/** Status changes of a provisioned connection. One schema each; they share this builder. */
+export const CONNECTION_DEACTIVATED = 'Connection Deactivated';
+export const CONNECTION_REACTIVATED = 'Connection Reactivated';
+export const CONNECTION_REMOVED = 'Connection Removed';
+
+export const connectionDeactivatedSchema = z.object({
+  ...eventBase,
+  connection: connectionRefSchema,
+  /** The Mews error code that said so (3: connection not found or disabled). */
+  code: z.number().int().nullable(),
+});
+
+export const connectionReactivatedSchema = z.object({
+  ...eventBase,
+  connection: connectionRefSchema,
+  /** activated: Mews enabled it again; returned: listed again after it was removed. */
+  reason: z.enum(['activated', 'returned']),
+  previousStatus: z.enum(['deactivated', 'removed']),
+});
+
+export const connectionRemovedSchema = z.object({
+  ...eventBase,
+  connection: connectionRefSchema,
+  /** The token's secret is deleted after this many days unless the connection returns. */
+  secretRecoveryDays: z.number().int(),
+});
+
+type StatusEvent =
+  | { type: typeof CONNECTION_DEACTIVATED; code: number | null }
+  | { type: typeof CONNECTION_REACTIVATED; reason: 'activated' | 'returned'; previousStatus: 'deactivated' | 'removed' }
+  | { type: typeof CONNECTION_REMOVED; secretRecoveryDays: number };
+
+const schemas = {
+  [CONNECTION_DEACTIVATED]: connectionDeactivatedSchema,
+  [CONNECTION_REACTIVATED]: connectionReactivatedSchema,
+  [CONNECTION_REMOVED]: connectionRemovedSchema,
+};
+
+/** Keyed by the connection's last change, so each transition has its own id and a replay the same. */
+export function connectionStatusEvent(
+  input: { connection: Connection; environment: MewsEnvironment; at: string } & StatusEvent,
+): OutboxEvent {
+  const { connection, type, ...rest } = input;
+  const extra = Object.fromEntries(Object.entries(rest).filter(([k]) => k !== 'environment' && k !== 'at'));
+  const detail = {
+    schemaVersion: SCHEMA_VERSION,
+    eventId: eventIdFor(type, connection.id, connection.changedAt ?? connection.provisionedAt ?? connection.discoveredAt),
+    occurredAt: input.at,
+    environment: input.environment,
+    connection: connectionRef(connection, connection.discoveredBy),
+    ...extra,
+  };
+  return {
+    eventId: detail.eventId,
+    detailType: type,
+    subject: connection.id,
+    time: input.at,
+    detail: schemas[type].parse(detail),
+  };
+}
