@@ -36,7 +36,11 @@ export function diffConfigurations(before: MappingView, after: MappingView): Con
   return diff;
 }
 
-function diffList(before: readonly unknown[], after: readonly unknown[], key: (item: unknown) => string): ListDiff {
+function diffList(
+  before: readonly unknown[],
+  after: readonly unknown[],
+  key: (item: unknown) => string,
+): ListDiff {
   const old = new Map(before.map((item) => [key(item), item as Record<string, unknown>]));
   const now = new Map(after.map((item) => [key(item), item as Record<string, unknown>]));
   const added = [...now.keys()].filter((k) => !old.has(k));

@@ -4,6 +4,7 @@ import type { PollAccountMessage, SyncConnectionMessage } from '../ports/work-qu
 import { type PollOutcome, pollAccount } from '../use-cases/poll-account.js';
 import { relayPendingEvents } from '../use-cases/relay-outbox.js';
 import { schedulePolls } from '../use-cases/schedule-polls.js';
+import { scheduleRefreshes } from '../use-cases/schedule-refreshes.js';
 import { type SyncOutcome, syncConnection } from '../use-cases/sync-connection.js';
 import type { UseCaseDeps } from '../use-cases/use-case-deps.js';
 
@@ -17,6 +18,8 @@ export interface CycleOptions {
   concurrency?: number;
   /** Deliveries of one message before it is dead-lettered (the SQS maxReceiveCount on AWS). */
   maxAttempts?: number;
+  /** Also check the configurations whose refresh slot falls in the last `windowMs` of `intervalMs`. */
+  refresh?: { intervalMs: number; windowMs: number };
 }
 
 export interface CycleReport {
@@ -37,6 +40,7 @@ export async function runCycle(p: LocalPipeline, options: CycleOptions = {}): Pr
   const deadBefore = { polls: p.polls.deadLetters().length, syncs: p.syncs.deadLetters().length };
 
   const { accounts } = await schedulePolls(p);
+  if (options.refresh) await scheduleRefreshes({ now: p.clock.now(), ...options.refresh }, p);
   const polls = new Map<AccountId, PollOutcome>();
   await p.polls.drain(async (m) => {
     polls.set(m.accountId, await pollAccount({ accountId: m.accountId }, p));
@@ -44,7 +48,9 @@ export async function runCycle(p: LocalPipeline, options: CycleOptions = {}): Pr
 
   const syncs: SyncOutcome[] = [];
   await p.syncs.drain(async (m) => {
-    syncs.push(await syncConnection({ connectionId: m.connectionId, accountId: m.accountId, reason: m.reason }, p));
+    syncs.push(
+      await syncConnection({ connectionId: m.connectionId, accountId: m.accountId, reason: m.reason }, p),
+    );
   }, drain);
 
   const { published } = await relayPendingEvents(p);

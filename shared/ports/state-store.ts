@@ -80,7 +80,10 @@ export interface StateStore {
   recordDiscoveries(accountId: AccountId, discoveries: Discovery[], at: string): Promise<void>;
 
   /** Sets missingPolls on memberships (0 when listed again). */
-  updateMissingPolls(accountId: AccountId, counts: { connectionId: ConnectionId; missingPolls: number }[]): Promise<void>;
+  updateMissingPolls(
+    accountId: AccountId,
+    counts: { connectionId: ConnectionId; missingPolls: number }[],
+  ): Promise<void>;
 
   getConnection(id: ConnectionId): Promise<Connection | undefined>;
   listConnections(): Promise<Connection[]>;

@@ -22,7 +22,10 @@ export type PollOutcome =
       removed: number;
     };
 
-type Deps = Pick<UseCaseDeps, 'store' | 'mews' | 'vault' | 'syncs' | 'clock' | 'logger' | 'environment' | 'policy'>;
+type Deps = Pick<
+  UseCaseDeps,
+  'store' | 'mews' | 'vault' | 'syncs' | 'clock' | 'logger' | 'environment' | 'policy'
+>;
 
 /** Secrets Manager calls in flight at once while storing a big account's new tokens. */
 const VAULT_CONCURRENCY = 8;
@@ -116,7 +119,9 @@ async function countMissing(accountId: AccountId, diff: ListingDiff, deps: Deps)
     changed: m.missingPolls < REMOVAL_CONFIRMATIONS,
   }));
   const writes = [
-    ...next.filter((c) => c.changed).map(({ connectionId, missingPolls }) => ({ connectionId, missingPolls })),
+    ...next
+      .filter((c) => c.changed)
+      .map(({ connectionId, missingPolls }) => ({ connectionId, missingPolls })),
     ...diff.returned.map((m) => ({ connectionId: m.connectionId, missingPolls: 0 })),
   ];
   if (writes.length > 0) await deps.store.updateMissingPolls(accountId, writes);
@@ -160,10 +165,18 @@ async function checkMassDisappearance(
   }
   if (!massive) return undefined;
   if (!hold) {
-    const event = accountAnomaly({ account, missing: newlyMissing, known, environment: deps.environment, at });
-    await deps.store.placeAccountHold(account.id, { since: at, missing: newlyMissing, known, released: false }, [
-      event,
-    ]);
+    const event = accountAnomaly({
+      account,
+      missing: newlyMissing,
+      known,
+      environment: deps.environment,
+      at,
+    });
+    await deps.store.placeAccountHold(
+      account.id,
+      { since: at, missing: newlyMissing, known, released: false },
+      [event],
+    );
     deps.logger.warn('account lost most of its connections at once; removals held back', {
       accountId: account.id,
       email: maskEmail(account.email),

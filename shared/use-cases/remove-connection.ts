@@ -1,4 +1,4 @@
-import { connectionStatusEvent, CONNECTION_REMOVED } from '../domain/events/connection-status.event.js';
+import { CONNECTION_REMOVED, connectionStatusEvent } from '../domain/events/connection-status.event.js';
 import type { AccountId, ConnectionId } from '../domain/model.js';
 import { DEFAULT_POLICY, type UseCaseDeps } from './use-case-deps.js';
 
@@ -22,10 +22,15 @@ export async function settleMissing(
   deps: Deps,
 ): Promise<'removed' | 'left' | 'unchanged'> {
   const memberships = await deps.store.listMembershipsOf(connectionId);
-  const stillListed = memberships.some((m) => m.accountId !== accountId && m.missingPolls < REMOVAL_CONFIRMATIONS);
+  const stillListed = memberships.some(
+    (m) => m.accountId !== accountId && m.missingPolls < REMOVAL_CONFIRMATIONS,
+  );
   if (stillListed) {
     await deps.store.deleteMembership(accountId, connectionId);
-    deps.logger.info('account no longer lists a connection another account still lists', { accountId, connectionId });
+    deps.logger.info('account no longer lists a connection another account still lists', {
+      accountId,
+      connectionId,
+    });
     return 'left';
   }
   const connection = await deps.store.getConnection(connectionId);

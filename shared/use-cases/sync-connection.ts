@@ -8,9 +8,15 @@ import {
   CONNECTION_REACTIVATED,
   connectionStatusEvent,
 } from '../domain/events/connection-status.event.js';
-import type { AccountId, ConfigurationState, Connection, ConnectionId, OutboxEvent } from '../domain/model.js';
+import type {
+  AccountId,
+  ConfigurationState,
+  Connection,
+  ConnectionId,
+  OutboxEvent,
+} from '../domain/model.js';
 import type { Configuration } from '../mews/configuration.schema.js';
-import { isTransient, MewsErrorCode, MewsError } from '../mews/errors.js';
+import { isTransient, MewsError, MewsErrorCode } from '../mews/errors.js';
 import type { SyncConnectionMessage } from '../ports/work-queue.js';
 import type { UseCaseDeps } from './use-case-deps.js';
 
@@ -26,7 +32,10 @@ export type SyncOutcome =
 type Deps = Pick<UseCaseDeps, 'store' | 'mews' | 'vault' | 'clock' | 'logger' | 'environment'>;
 
 /** Mews codes that say the connection itself is disabled or gone (not our client token). */
-const DEACTIVATION_CODES = new Set<number>([MewsErrorCode.ConnectionNotFound, MewsErrorCode.OperationDisabled]);
+const DEACTIVATION_CODES = new Set<number>([
+  MewsErrorCode.ConnectionNotFound,
+  MewsErrorCode.OperationDisabled,
+]);
 
 /**
  * Checks a connection against Mews and moves it along its lifecycle:
@@ -60,7 +69,9 @@ export async function syncConnection(
   if (token === undefined) {
     if (connection.status === 'removed') return { status: 'unchanged' };
     // The poll stores the token before it records the connection, so this is not a race.
-    throw new Error(`no token in the vault for ${connection.id}: the next poll of its account stores it again`);
+    throw new Error(
+      `no token in the vault for ${connection.id}: the next poll of its account stores it again`,
+    );
   }
 
   let configuration: Configuration;
@@ -73,8 +84,13 @@ export async function syncConnection(
 
   const at = deps.clock.now().toISOString();
   const view = mappingView(configuration);
-  const state: ConfigurationState = { digest: digestOf(view), summary: summarize(configuration), fetchedAt: at };
-  if (connection.status === 'discovered') return provision(connection, input.accountId, state, configuration, deps);
+  const state: ConfigurationState = {
+    digest: digestOf(view),
+    summary: summarize(configuration),
+    fetchedAt: at,
+  };
+  if (connection.status === 'discovered')
+    return provision(connection, input.accountId, state, configuration, deps);
 
   const events: OutboxEvent[] = [];
   if (connection.status === 'deactivated' || connection.status === 'removed') {
@@ -149,7 +165,11 @@ async function provision(
     ],
   });
   if (result === 'already-provisioned') return { status: 'already-provisioned' };
-  deps.logger.info('connection provisioned', { connectionId: connection.id, digest: state.digest, ...state.summary });
+  deps.logger.info('connection provisioned', {
+    connectionId: connection.id,
+    digest: state.digest,
+    ...state.summary,
+  });
   return { status: 'provisioned', digest: state.digest };
 }
 
@@ -190,7 +210,15 @@ async function refused(
     expected: { status: 'provisioned', digest: connection.configuration?.digest ?? null },
     status: 'deactivated',
     at,
-    events: [connectionStatusEvent({ type: CONNECTION_DEACTIVATED, connection, code, environment: deps.environment, at })],
+    events: [
+      connectionStatusEvent({
+        type: CONNECTION_DEACTIVATED,
+        connection,
+        code,
+        environment: deps.environment,
+        at,
+      }),
+    ],
   });
   return result === 'applied' ? { status: 'changed', events: [CONNECTION_DEACTIVATED] } : { status: 'stale' };
 }
@@ -199,5 +227,12 @@ async function refused(
 async function previousView(connectionId: ConnectionId, digest: string, deps: Deps): Promise<MappingView> {
   const snapshot = (await deps.store.getSnapshot(connectionId, digest)) as Configuration | undefined;
   if (snapshot) return mappingView(snapshot);
-  return { spaceCategories: [], ratePlans: [], inventoryMappings: [], products: [], productMappings: [], ageCategories: [] };
+  return {
+    spaceCategories: [],
+    ratePlans: [],
+    inventoryMappings: [],
+    products: [],
+    productMappings: [],
+    ageCategories: [],
+  };
 }

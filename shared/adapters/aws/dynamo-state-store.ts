@@ -364,7 +364,9 @@ export class DynamoStateStore implements StateStore {
   }
 
   async deleteMembership(accountId: AccountId, connectionId: ConnectionId): Promise<void> {
-    await this.#client.send(new DeleteCommand({ TableName: this.#table, Key: keys.membership(accountId, connectionId) }));
+    await this.#client.send(
+      new DeleteCommand({ TableName: this.#table, Key: keys.membership(accountId, connectionId) }),
+    );
   }
 
   async listMembershipsOf(connectionId: ConnectionId): Promise<Membership[]> {
@@ -476,8 +478,12 @@ export class DynamoStateStore implements StateStore {
           ExpressionAttributeValues: values,
         },
       },
-      ...(configuration ? [this.#snapshotPut(connectionId, configuration.state.digest, configuration.snapshot, update.at)] : []),
-      ...drops.map((accountId) => ({ Delete: { TableName: this.#table, Key: keys.membership(accountId, connectionId) } })),
+      ...(configuration
+        ? [this.#snapshotPut(connectionId, configuration.state.digest, configuration.snapshot, update.at)]
+        : []),
+      ...drops.map((accountId) => ({
+        Delete: { TableName: this.#table, Key: keys.membership(accountId, connectionId) },
+      })),
       ...this.#eventPuts(events),
     ];
     const result = await this.#transact(items);

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   RestoreSecretCommand,
-  DeleteSecretCommand,
   type SecretsManagerClient,
   type Tag,
 } from '@aws-sdk/client-secrets-manager';
@@ -105,7 +105,10 @@ export class SecretsManagerTokenVault implements TokenVault {
   async scheduleDeletion(connectionId: ConnectionId, recoveryDays: number): Promise<void> {
     try {
       await this.client.send(
-        new DeleteSecretCommand({ SecretId: this.secretName(connectionId), RecoveryWindowInDays: recoveryDays }),
+        new DeleteSecretCommand({
+          SecretId: this.secretName(connectionId),
+          RecoveryWindowInDays: recoveryDays,
+        }),
       );
     } catch (error) {
       if (awsErrorCode(error) === 'ResourceNotFoundException' || isScheduledForDeletion(error)) return;

@@ -16,7 +16,12 @@ export const CONNECTION_CONFIGURATION_CHANGED = 'Connection Configuration Change
 const listDiffSchema = z.object({
   added: z.array(z.string()),
   removed: z.array(z.string()),
-  changed: z.array(z.object({ code: z.string(), fields: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })) })),
+  changed: z.array(
+    z.object({
+      code: z.string(),
+      fields: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
+    }),
+  ),
   truncated: z.boolean(),
   counts: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int() }),
 });

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { eventIdFor } from '../identity.js';
 import type { Connection, OutboxEvent } from '../model.js';
-import { connectionRef, connectionRefSchema, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
+import {
+  connectionRef,
+  connectionRefSchema,
+  eventBase,
+  type MewsEnvironment,
+  SCHEMA_VERSION,
+} from './event-parts.js';
 
 /** Status changes of a provisioned connection. One schema each; they share this builder. */
 export const CONNECTION_DEACTIVATED = 'Connection Deactivated';
@@ -32,7 +38,11 @@ export const connectionRemovedSchema = z.object({
 
 type StatusEvent =
   | { type: typeof CONNECTION_DEACTIVATED; code: number | null }
-  | { type: typeof CONNECTION_REACTIVATED; reason: 'activated' | 'returned'; previousStatus: 'deactivated' | 'removed' }
+  | {
+      type: typeof CONNECTION_REACTIVATED;
+      reason: 'activated' | 'returned';
+      previousStatus: 'deactivated' | 'removed';
+    }
   | { type: typeof CONNECTION_REMOVED; secretRecoveryDays: number };
 
 const schemas = {
@@ -49,7 +59,11 @@ export function connectionStatusEvent(
   const extra = Object.fromEntries(Object.entries(rest).filter(([k]) => k !== 'environment' && k !== 'at'));
   const detail = {
     schemaVersion: SCHEMA_VERSION,
-    eventId: eventIdFor(type, connection.id, connection.changedAt ?? connection.provisionedAt ?? connection.discoveredAt),
+    eventId: eventIdFor(
+      type,
+      connection.id,
+      connection.changedAt ?? connection.provisionedAt ?? connection.discoveredAt,
+    ),
     occurredAt: input.at,
     environment: input.environment,
     connection: connectionRef(connection, connection.discoveredBy),

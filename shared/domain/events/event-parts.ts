@@ -47,7 +47,13 @@ export const snapshotRefSchema = z.object({ connectionId: z.string(), digest: z.
 
 /** The connection as events describe it. */
 export function connectionRef(
-  connection: { id: string; name: string | null; propertyId: string; propertyName: string; secretRef: string | null },
+  connection: {
+    id: string;
+    name: string | null;
+    propertyId: string;
+    propertyName: string;
+    secretRef: string | null;
+  },
   accountId: string,
 ): z.infer<typeof connectionRefSchema> {
   return {
