@@ -1,3 +1,4 @@
+import { accountIdFromEmail } from '../domain/identity.js';
 import { maskEmail } from '../domain/mask-email.js';
 import { registerAccount, unregisterAccount } from '../use-cases/accounts.js';
 import type { UseCaseDeps } from '../use-cases/use-case-deps.js';
@@ -9,6 +10,7 @@ export const ACCOUNTS_HELP = `Usage:
   provisioner accounts add <email> [--label L]   register a Mews employee email (idempotent, any case)
   provisioner accounts list [--json]             list registered accounts
   provisioner accounts remove <email>            stop polling an email
+  provisioner accounts release <email>           confirm a held mass disappearance: its removals go ahead
 `;
 
 export async function accountsCommand(
@@ -36,6 +38,15 @@ export async function accountsCommand(
       io.out('removed\n');
       return EXIT.ok;
     }
+    case 'release': {
+      const released = await deps.store.releaseAccountHold(accountIdFromEmail(requireEmail(args.email)));
+      if (!released) {
+        io.err('that account has no held disappearance to release (see `provisioner accounts list`)\n');
+        return EXIT.failed;
+      }
+      io.out('released: the next polls count its missing connections and remove the confirmed ones\n');
+      return EXIT.ok;
+    }
     case 'list': {
       const accounts = await deps.store.listAccounts();
       if (args.json) {
@@ -58,7 +69,7 @@ export async function accountsCommand(
       return EXIT.ok;
     }
     default:
-      throw new UsageError(`unknown accounts command '${args.sub ?? ''}': use add, list or remove`);
+      throw new UsageError(`unknown accounts command '${args.sub ?? ''}': use add, list, remove or release`);
   }
 }
 

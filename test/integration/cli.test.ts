@@ -63,7 +63,7 @@ describe('accounts', () => {
       label: 'Front desk',
       access: { status: 'ok' },
     });
-    expect((await cli(['accounts', 'list'])).stdout).toMatch(/ID\s+EMAIL\s+LABEL\s+ACCESS\n.*Front desk\s+ok/);
+    expect((await cli(['accounts', 'list'])).stdout).toMatch(/ID\s+EMAIL\s+LABEL\s+ACCESS\s+HOLD\n.*Front desk\s+ok/);
   });
 
   it('rejects a bad email with exit 2, a message saying what to give, and registers nothing', async () => {
@@ -80,6 +80,14 @@ describe('accounts', () => {
     const missing = await cli(['accounts', 'remove', 'temp@sample-hostel.example']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no such account/);
+  });
+});
+
+describe('accounts release', () => {
+  it('says when there is nothing to release', async () => {
+    const result = await cli(['accounts', 'release', 'reception@sample-hostel.example']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no held disappearance to release/);
   });
 });
 
