@@ -55,7 +55,7 @@ export async function accountsCommand(
       }
       io.out(
         table(
-          ['ID', 'EMAIL', 'LABEL', 'ACCESS'],
+          ['ID', 'EMAIL', 'LABEL', 'ACCESS', 'HOLD'],
           accounts.map((a) => [
             a.id,
             a.email,
@@ -63,6 +63,9 @@ export async function accountsCommand(
             a.access.status === 'ok'
               ? 'ok'
               : `failing since ${a.access.since} (code ${a.access.code ?? '-'})`,
+            a.hold
+              ? `${a.hold.missing} of ${a.hold.known} missing since ${a.hold.since}${a.hold.released ? ', released' : ''}`
+              : '',
           ]),
         ),
       );
