@@ -76,6 +76,12 @@ export async function pollAccount(input: { accountId: AccountId }, deps: Deps): 
     };
   });
   if (discoveries.length > 0) await store.recordDiscoveries(account.id, discoveries, at);
+  // A pending sync may have failed for want of its secret (deleted by hand, say): store it again.
+  const tokens = new Map(entries.map((e) => [e.connectionId, e.token]));
+  await mapLimit(diff.pending, VAULT_CONCURRENCY, async (m) => {
+    const token = tokens.get(m.connectionId);
+    if (token) await deps.vault.put(m.connectionId, token);
+  });
 
   const removed = await countMissing(account.id, diff, deps);
 

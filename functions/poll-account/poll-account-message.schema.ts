@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { isAccountId } from '../../shared/domain/identity.js';
+import type { AccountId } from '../../shared/domain/model.js';
+import type { PollAccountMessage } from '../../shared/ports/work-queue.js';
+
+const accountIdSchema = z.custom<AccountId>(
+  (v) => typeof v === 'string' && isAccountId(v),
+  'expected an account id (acc_ and 16 hex digits)',
+);
+
+/** The body of an account-polls message (written by SqsWorkQueue from schedule-polls). */
+export const pollAccountMessageSchema = z.object({
+  kind: z.literal('poll-account'),
+  accountId: accountIdSchema,
+}) satisfies z.ZodType<PollAccountMessage>;

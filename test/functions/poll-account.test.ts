@@ -1,0 +1,284 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../functions/poll-account/handler.js';
+import { DynamoStateStore } from '../../shared/adapters/aws/dynamo-state-store.js';
+import { resetServicesForTests } from '../../shared/composition/aws-services.js';
+import { type ListedEntry, listedEntries } from '../../shared/domain/listing-diff.js';
+import type { Account } from '../../shared/domain/model.js';
+import { ChannelManagerClient } from '../../shared/mews/channel-manager-client.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import { type MewsSimulator, startMewsSimulator } from '../../shared/simulator/index.js';
+import { registerAccount } from '../../shared/use-cases/accounts.js';
+import { freshTable, type TestTable } from '../support/dynamo.js';
+import {
+  type Captured,
+  CLIENT_TOKEN_SECRET_ARN,
+  CONNECTION_SECRET_PREFIX,
+  CONNECTION_SYNCS_QUEUE_URL,
+  captureOutput,
+  fakeSecretsManager,
+  fakeSqs,
+  KMS_KEY_ARN,
+  lambdaContext,
+  sqsEvent,
+  sqsRecord,
+  stubFunctionEnv,
+} from './lambda-harness.js';
+
+const RECEPTION = 'reception@sample-hostel.example';
+const NIGHT_DESK = 'night-desk@sample-hostel.example';
+const REVENUE = 'revenue@sample-hostel.example';
+const LOCKED_OUT = 'former-manager@sample-hostel.example';
+
+let table: TestTable;
+let store: DynamoStateStore;
+let sim: MewsSimulator;
+let out: Captured;
+const accounts = new Map<string, Account>();
+/** Every token the simulator knows, to scan the output for. */
+let tokens: string[];
+const fake = fakeSecretsManager('replaced in beforeAll');
+const queue = fakeSqs();
+const context = lambdaContext('mews-provisioner-test-poll-account');
+const captured: string[] = [];
+
+const pollRecord = (account: Account | undefined) =>
+  sqsRecord(JSON.stringify({ kind: 'poll-account', accountId: account?.id }), 'account-polls');
+
+async function listedBy(email: string): Promise<ListedEntry[]> {
+  const mews = new ChannelManagerClient({ platformAddress: sim.url, clientToken: sim.clientToken });
+  return listedEntries(await mews.getProperties(email));
+}
+
+beforeAll(async () => {
+  [table, sim] = await Promise.all([freshTable('poll-account'), startMewsSimulator()]);
+  store = new DynamoStateStore({ client: table.client, tableName: table.tableName });
+  for (const email of [RECEPTION, NIGHT_DESK, REVENUE, LOCKED_OUT]) {
+    accounts.set(email, (await registerAccount({ email }, { store, clock: systemClock })).account);
+  }
+  tokens = [sim.clientToken, ...(await listedBy(RECEPTION)).map((e) => e.token)];
+  fake.sm.restore();
+  Object.assign(fake, fakeSecretsManager(sim.clientToken));
+}, 120_000);
+
+beforeEach(() => {
+  stubFunctionEnv({ tableName: table.tableName, dynamoEndpoint: table.endpoint, mewsAddress: sim.url });
+  resetServicesForTests();
+  fake.sm.resetHistory();
+  queue.sqs.resetHistory();
+  sim.clearFaults();
+  out = captureOutput();
+  return () => {
+    captured.push(out.text());
+    out.restore();
+  };
+});
+
+afterAll(async () => {
+  fake.sm.restore();
+  queue.sqs.restore();
+  vi.unstubAllEnvs();
+  resetServicesForTests();
+  await sim?.close();
+});
+
+describe('poll-account handler', () => {
+  it('stores one secret per new connection, records them and queues their sync; tokens stay in Secrets Manager', async () => {
+    // Prepare
+    const account = accounts.get(RECEPTION);
+    const listed = await listedBy(RECEPTION);
+    expect(listed.length).toBeGreaterThan(1);
+
+    // Act
+    const response = await handler(sqsEvent([pollRecord(account)]), context);
+
+    // Assess: no failure
+    expect(response).toEqual({ batchItemFailures: [] });
+
+    // The client token is read from its secret; one secret per connection, named from its id, with the key.
+    expect(fake.sm).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: CLIENT_TOKEN_SECRET_ARN });
+    expect(fake.sm).toHaveReceivedCommandTimes(CreateSecretCommand, listed.length);
+    for (const entry of listed) {
+      expect(fake.sm).toHaveReceivedCommandWith(CreateSecretCommand, {
+        Name: `${CONNECTION_SECRET_PREFIX}${entry.connectionId}`,
+        KmsKeyId: KMS_KEY_ARN,
+        SecretString: entry.token,
+      });
+    }
+
+    // The sync messages: ids only.
+    expect(queue.sqs).toHaveReceivedCommandWith(SendMessageBatchCommand, {
+      QueueUrl: CONNECTION_SYNCS_QUEUE_URL,
+    });
+    const messages = queue.sent(CONNECTION_SYNCS_QUEUE_URL);
+    expect(messages).toEqual(
+      expect.arrayContaining(
+        listed.map((e) => ({
+          kind: 'sync-connection',
+          connectionId: e.connectionId,
+          accountId: account?.id,
+          reason: 'discovered',
+        })),
+      ),
+    );
+    expect(messages).toHaveLength(listed.length);
+    const bodies = queue.sqs
+      .commandCalls(SendMessageBatchCommand)
+      .flatMap((c) => c.args[0].input.Entries ?? [])
+      .map((e) => e.MessageBody ?? '');
+    for (const token of tokens) for (const body of bodies) expect(body).not.toContain(token);
+
+    // The state: each connection discovered with its secret ARN, memberships pending.
+    for (const entry of listed) {
+      const connection = await store.getConnection(entry.connectionId);
+      expect(connection).toMatchObject({ status: 'discovered', propertyId: entry.propertyId });
+      expect(connection?.secretRef).toBe(
+        fake.secrets.get(`${CONNECTION_SECRET_PREFIX}${entry.connectionId}`)?.arn,
+      );
+    }
+    const view = await store.getAccountView(account?.id ?? 'acc_');
+    expect(view?.memberships.map((m) => m.status)).toEqual(listed.map(() => 'pending'));
+
+    // Metrics.
+    expect(out.metric('PollSucceeded')).toBe(1);
+    expect(out.metric('ConnectionsDiscovered')).toBe(listed.length);
+    expect(out.metric('PollFailed')).toBeUndefined();
+  });
+
+  it('reads the client token once per container; a poll with nothing new stores no secret and re-asks pending syncs', async () => {
+    // Prepare: the account was polled by the previous test; a cold container reads the token once.
+    const account = accounts.get(NIGHT_DESK);
+    await handler(sqsEvent([pollRecord(account)]), context);
+    fake.sm.resetHistory();
+    queue.sqs.resetHistory();
+    out.clear();
+    const secretsBefore = [...fake.secrets.keys()].sort();
+
+    // Act: the second invocation (warm) finds nothing new.
+    const response = await handler(sqsEvent([pollRecord(account)]), context);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(fake.sm).not.toHaveReceivedCommand(GetSecretValueCommand);
+    // Pending connections get their (existing) secret put again, in case it vanished: no new secret.
+    expect([...fake.secrets.keys()].sort()).toEqual(secretsBefore);
+    // No sync has run yet, so the membership is still pending: its sync is asked for again.
+    const listed = await listedBy(NIGHT_DESK);
+    expect(queue.sent(CONNECTION_SYNCS_QUEUE_URL)).toEqual(
+      listed.map((e) => ({
+        kind: 'sync-connection',
+        connectionId: e.connectionId,
+        accountId: account?.id,
+        reason: 'retry',
+      })),
+    );
+    expect(out.metric('PollSucceeded')).toBe(1);
+    expect(out.metric('ConnectionsDiscovered')).toBe(0);
+  });
+
+  it('reports only the poison messages as failed; the good one is done', async () => {
+    // Prepare: a good poll, a body that is not JSON, a body of the wrong shape (an email where the id goes).
+    const good = pollRecord(accounts.get(REVENUE));
+    const notJson = sqsRecord(`{"kind":"poll-account","accountId":"${RECEPTION}"`, 'account-polls', 3);
+    const wrongShape = sqsRecord(
+      JSON.stringify({ kind: 'poll-account', accountId: RECEPTION }),
+      'account-polls',
+    );
+
+    // Act
+    const response = await handler(sqsEvent([notJson, good, wrongShape]), context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: notJson.messageId },
+      { itemIdentifier: wrongShape.messageId },
+    ]);
+    expect(out.metric('PollSucceeded')).toBe(1);
+    expect(out.metric('PollFailed')).toBe(2);
+    const poison = out
+      .logs()
+      .filter((l) => l.message === 'poison message: it will be retried, then dead-lettered');
+    expect(poison).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        messageId: notJson.messageId,
+        receiveCount: 3,
+        issues: ['(body): not JSON'],
+      }),
+      expect.objectContaining({
+        messageId: wrongShape.messageId,
+        issues: ['accountId: expected an account id (acc_ and 16 hex digits)'],
+      }),
+    ]);
+    // Only the validation issues are logged, never the body.
+    expect(out.text()).not.toContain(RECEPTION);
+  });
+
+  it('fails only the account whose Mews call keeps failing transiently', async () => {
+    // Prepare: Mews answers "system error" (transient) to every call for one account.
+    sim.addFault({ operation: 'getProperties', email: NIGHT_DESK, mewsErrorCode: 1 });
+    const failing = pollRecord(accounts.get(NIGHT_DESK));
+    const good = pollRecord(accounts.get(REVENUE));
+
+    // Act
+    const response = await handler(sqsEvent([failing, good]), context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: failing.messageId }]);
+    expect(out.metric('PollSucceeded')).toBe(1);
+    expect(out.metric('PollFailed')).toBe(1);
+    expect(
+      out.logs().find((l) => l.message === 'account poll failed: the message will be retried'),
+    ).toMatchObject({
+      messageId: failing.messageId,
+      error: { name: 'MewsApiError' },
+    });
+  }, 60_000);
+
+  it('marks an account whose access Mews refuses as failing, once, without failing the message', async () => {
+    // Prepare
+    const account = accounts.get(LOCKED_OUT);
+
+    // Act: two polls, as two cycles would.
+    const first = await handler(sqsEvent([pollRecord(account)]), context);
+    const second = await handler(sqsEvent([pollRecord(account)]), context);
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([]);
+    expect(out.metric('AccountAccessFailed')).toBe(1);
+    expect(out.metric('PollSucceeded')).toBeUndefined();
+    expect((await store.getAccount(account?.id ?? 'acc_'))?.access.status).toBe('failing');
+    const events = await store.listEventsFor(account?.id ?? 'acc_');
+    expect(events.map((e) => e.detailType)).toEqual(['Account Access Failed']);
+  });
+
+  it('throws when every record of the batch fails, so Lambda retries the batch', async () => {
+    const poison = sqsRecord('not json at all', 'account-polls');
+    await expect(handler(sqsEvent([poison]), context)).rejects.toThrow(/All records failed processing/);
+    expect(out.metric('PollFailed')).toBe(1);
+  });
+
+  it('fails at cold start with a message naming a missing variable', async () => {
+    vi.stubEnv('CONNECTION_SECRETS_KMS_KEY_ARN', '');
+    vi.stubEnv('CONNECTION_SYNCS_QUEUE_URL', undefined);
+    resetServicesForTests();
+    await expect(handler(sqsEvent([pollRecord(accounts.get(REVENUE))]), context)).rejects.toThrow(
+      /Invalid function environment.*CONNECTION_SECRETS_KMS_KEY_ARN.*CONNECTION_SYNCS_QUEUE_URL/,
+    );
+  });
+});
+
+describe('poll-account output', () => {
+  it('never contains a token or an unmasked email', () => {
+    const all = captured.join('\n');
+    // Debug lines included: every Mews call is logged (with the account masked).
+    expect(all).toContain('"message":"mews call"');
+    expect(all).toMatch(/"account":"r\*\*\*@s\*\*\*\.example"/);
+    for (const token of tokens) expect(all).not.toContain(token);
+    expect(all).not.toContain('fake-conn-');
+    for (const email of accounts.keys()) expect(all).not.toContain(email);
+  });
+});

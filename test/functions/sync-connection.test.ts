@@ -1,0 +1,225 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import type { SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler as pollHandler } from '../../functions/poll-account/handler.js';
+import { handler } from '../../functions/sync-connection/handler.js';
+import { DynamoStateStore } from '../../shared/adapters/aws/dynamo-state-store.js';
+import { resetServicesForTests } from '../../shared/composition/aws-services.js';
+import { connectionIdFromToken } from '../../shared/domain/identity.js';
+import type { Account, ConnectionId } from '../../shared/domain/model.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import { type MewsSimulator, startMewsSimulator } from '../../shared/simulator/index.js';
+import { registerAccount } from '../../shared/use-cases/accounts.js';
+import { freshTable, type TestTable } from '../support/dynamo.js';
+import {
+  type Captured,
+  CONNECTION_SECRET_PREFIX,
+  CONNECTION_SYNCS_QUEUE_URL,
+  captureOutput,
+  fakeSecretsManager,
+  fakeSqs,
+  lambdaContext,
+  sqsEvent,
+  sqsRecord,
+  stubFunctionEnv,
+} from './lambda-harness.js';
+
+const RECEPTION = 'reception@sample-hostel.example';
+const PROPERTY = 'harbour-hostel-central';
+
+let table: TestTable;
+let store: DynamoStateStore;
+let sim: MewsSimulator;
+let account: Account;
+let out: Captured;
+const fake = fakeSecretsManager('replaced in beforeAll');
+const queue = fakeSqs();
+const context = lambdaContext('mews-provisioner-test-sync-connection');
+const captured: string[] = [];
+const tokens: string[] = [];
+
+/** Polls the account through the poll-account handler; returns the sync messages it queued, as SQS records. */
+async function poll(): Promise<SQSRecord[]> {
+  queue.sqs.resetHistory();
+  const poll = sqsRecord(JSON.stringify({ kind: 'poll-account', accountId: account.id }), 'account-polls');
+  const response = await pollHandler(sqsEvent([poll]), lambdaContext('mews-provisioner-test-poll-account'));
+  expect(response.batchItemFailures).toEqual([]);
+  return queue.sent(CONNECTION_SYNCS_QUEUE_URL).map((m) => sqsRecord(JSON.stringify(m), 'connection-syncs'));
+}
+
+/** Adds a connection in Mews and lets a poll discover it; returns its token, id and sync message. */
+async function newConnection(name: string) {
+  const token = sim.addConnection(PROPERTY, { name });
+  tokens.push(token);
+  const connectionId = connectionIdFromToken(token);
+  const record = (await poll()).find(
+    (r) => (JSON.parse(r.body) as { connectionId: string }).connectionId === connectionId,
+  );
+  if (!record) throw new Error('the poll did not queue the new connection');
+  return { token, connectionId, record };
+}
+
+const idOf = (record: SQSRecord) => (JSON.parse(record.body) as { connectionId: ConnectionId }).connectionId;
+
+beforeAll(async () => {
+  [table, sim] = await Promise.all([freshTable('sync-connection'), startMewsSimulator()]);
+  store = new DynamoStateStore({ client: table.client, tableName: table.tableName });
+  account = (await registerAccount({ email: RECEPTION }, { store, clock: systemClock })).account;
+  tokens.push(sim.clientToken);
+  fake.sm.restore();
+  Object.assign(fake, fakeSecretsManager(sim.clientToken));
+}, 120_000);
+
+beforeEach(() => {
+  stubFunctionEnv({ tableName: table.tableName, dynamoEndpoint: table.endpoint, mewsAddress: sim.url });
+  resetServicesForTests();
+  fake.sm.resetHistory();
+  sim.clearFaults();
+  out = captureOutput();
+  return () => {
+    captured.push(out.text());
+    out.restore();
+  };
+});
+
+afterAll(async () => {
+  fake.sm.restore();
+  queue.sqs.restore();
+  vi.unstubAllEnvs();
+  resetServicesForTests();
+  await sim?.close();
+});
+
+describe('sync-connection handler', () => {
+  it('provisions every discovered connection: token from its secret, state, outbox event', async () => {
+    // Prepare: the poll-account handler discovers the account's connections.
+    const records = await poll();
+    expect(records.length).toBeGreaterThan(1);
+    for (const s of fake.secrets.values()) tokens.push(s.value);
+    fake.sm.resetHistory();
+    out.clear();
+
+    // Act
+    const response = await handler(sqsEvent(records), context);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    for (const record of records) {
+      const connectionId = idOf(record);
+      const secret = fake.secrets.get(`${CONNECTION_SECRET_PREFIX}${connectionId}`);
+      expect(fake.sm).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: secret?.name });
+      const connection = await store.getConnection(connectionId);
+      expect(connection).toMatchObject({ status: 'provisioned', secretRef: secret?.arn });
+      expect(connection?.configuration?.digest).toMatch(/./);
+      expect(await store.getMembership(account.id, connectionId)).toMatchObject({ status: 'synced' });
+
+      const events = await store.listEventsFor(connectionId);
+      expect(events.map((e) => e.detailType)).toEqual(['Connection Provisioned']);
+      expect(events[0]?.detail).toMatchObject({
+        environment: 'demo',
+        connection: { id: connectionId, accountId: account.id, secretRef: secret?.arn },
+      });
+      for (const token of tokens) expect(JSON.stringify(events)).not.toContain(token);
+    }
+    expect(out.metric('ConnectionProvisioned')).toBe(records.length);
+    expect(out.metric('ProvisioningFailed')).toBeUndefined();
+    expect(out.metric('SyncFailed')).toBeUndefined();
+
+    // Replayed (SQS delivers at least once): nothing changes twice.
+    out.clear();
+    const pending = (await store.listPendingEvents(100)).length;
+    expect(await handler(sqsEvent(records), context)).toEqual({ batchItemFailures: [] });
+    expect((await store.listPendingEvents(100)).length).toBe(pending);
+    expect(out.metric('ConnectionProvisioned')).toBeUndefined();
+  });
+
+  it('reports only the poison message as failed; the good one is provisioned', async () => {
+    // Prepare
+    const { connectionId, record: good } = await newConnection('Connection for the poison test');
+    const poison = sqsRecord(
+      JSON.stringify({
+        kind: 'sync-connection',
+        connectionId: 'fake-conn-0001',
+        accountId: account.id,
+        reason: 'new',
+      }),
+      'connection-syncs',
+      2,
+    );
+
+    // Act
+    const response = await handler(sqsEvent([good, poison]), context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: poison.messageId }]);
+    expect((await store.getConnection(connectionId))?.status).toBe('provisioned');
+    expect(out.metric('ConnectionProvisioned')).toBe(1);
+    expect(out.metric('SyncFailed')).toBe(1);
+    expect(out.logs().find((l) => l.messageId === poison.messageId)).toMatchObject({
+      level: 'ERROR',
+      receiveCount: 2,
+      issues: [
+        'connectionId: expected a connection id (con_ and 24 hex digits)',
+        'reason: Invalid option: expected one of "discovered"|"retry"',
+      ],
+    });
+  });
+
+  it('reports a permanent Mews refusal as a failed provisioning, not a failed message', async () => {
+    // Prepare: the connection is deleted in Mews between the poll and the sync (its token now fails, code 8).
+    const { token, connectionId, record } = await newConnection('Connection deleted right away');
+    sim.removeConnection(token);
+
+    // Act
+    const response = await handler(sqsEvent([record]), context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(out.metric('ProvisioningFailed')).toBe(1);
+    expect(out.metric('ConnectionProvisioned')).toBeUndefined();
+    expect((await store.getConnection(connectionId))?.status).toBe('discovered');
+    const events = await store.listEventsFor(connectionId);
+    expect(events.map((e) => e.detailType)).toEqual(['Connection Provisioning Failed']);
+  });
+
+  it('fails only the message whose token is not in Secrets Manager', async () => {
+    // Prepare
+    const { connectionId, record } = await newConnection('Connection whose secret vanished');
+    const { record: good } = await newConnection('Connection synced alongside');
+    // After the polls: a poll stores a pending connection's token again (poll-account tests).
+    fake.secrets.delete(`${CONNECTION_SECRET_PREFIX}${connectionId}`);
+
+    // Act
+    const response = await handler(sqsEvent([record, good]), context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(out.metric('SyncFailed')).toBe(1);
+    expect(out.metric('ConnectionProvisioned')).toBe(1);
+    expect(
+      out.logs().find((l) => l.message === 'connection sync failed: the message will be retried'),
+    ).toMatchObject({
+      messageId: record.messageId,
+      error: { message: expect.stringContaining(`no token in the vault for ${connectionId}`) },
+    });
+  });
+
+  it('fails at cold start with a message naming a missing variable', async () => {
+    vi.stubEnv('CONNECTION_SECRET_PREFIX', undefined);
+    resetServicesForTests();
+    await expect(handler(sqsEvent([]), context)).rejects.toThrow(
+      /Invalid function environment.*CONNECTION_SECRET_PREFIX/,
+    );
+  });
+});
+
+describe('sync-connection output', () => {
+  it('never contains a token or an unmasked email', () => {
+    const all = captured.join('\n');
+    expect(all).toContain('"message":"connection provisioned"');
+    for (const token of new Set(tokens)) expect(all).not.toContain(token);
+    expect(all).not.toContain('fake-conn-');
+    expect(all).not.toContain(RECEPTION);
+  });
+});
