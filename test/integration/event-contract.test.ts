@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putEventsEntrySize, toPutEventsEntry } from '../../shared/adapters/aws/eventbridge-publisher.js';
 import { schemaFileName } from '../../shared/domain/events/event-json-schemas.js';
@@ -77,7 +77,7 @@ describe('emitted events', () => {
   });
 
   it('validate against the checked-in JSON Schema of their detail-type', async () => {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    const ajv = new AjvDraft04.default({ allErrors: true, strict: false });
     ajv.addFormat('date-time', true);
     const lines = (await readFile(join(p.stateDir, 'events.jsonl'), 'utf8')).trim().split('\n');
     expect(lines.length).toBe(p.events.length);
