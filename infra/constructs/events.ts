@@ -1,0 +1,49 @@
+import { type Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
+import { Construct } from 'constructs';
+
+export interface EventsProps {
+  readonly resourcePrefix: string;
+  /** The `source` every event of this deployment carries. */
+  readonly eventSource: string;
+  readonly archiveRetention: Duration;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The public side: a custom EventBridge bus the outbox relay publishes to, an archive of every event
+ * on it (for replay), and a schema registry the event catalogue will publish its JSON Schemas into.
+ * No resource policy: only principals of this account can put events on the bus.
+ */
+export class Events extends Construct {
+  readonly bus: events.EventBus;
+  readonly archive: events.Archive;
+  readonly schemaRegistry: eventschemas.CfnRegistry;
+  readonly eventSource: string;
+
+  constructor(scope: Construct, id: string, props: EventsProps) {
+    super(scope, id);
+    this.eventSource = props.eventSource;
+
+    this.bus = new events.EventBus(this, 'Bus', {
+      eventBusName: props.resourcePrefix,
+      description: `Mews connection provisioner events (source ${props.eventSource})`,
+    });
+    this.bus.applyRemovalPolicy(props.removalPolicy);
+
+    this.archive = this.bus.archive('Archive', {
+      archiveName: `${props.resourcePrefix}-all`,
+      description: 'Every event published on the bus, for replay',
+      eventPattern: { account: [Stack.of(this).account] },
+      retention: props.archiveRetention,
+    });
+    this.archive.applyRemovalPolicy(props.removalPolicy);
+
+    this.schemaRegistry = new eventschemas.CfnRegistry(this, 'SchemaRegistry', {
+      registryName: `${props.resourcePrefix}-events`,
+      description: `JSON Schemas of the events with source ${props.eventSource}`,
+    });
+    this.schemaRegistry.applyRemovalPolicy(props.removalPolicy);
+  }
+}

@@ -1,0 +1,229 @@
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import {
+  BY_TYPE_INDEX,
+  EVENT_PREFIX,
+  EVENTS_BY_SUBJECT_INDEX,
+  PARTITION_KEY,
+  PENDING_OUTBOX_INDEX,
+} from '../../shared/adapters/aws/state-table.js';
+import {
+  pollAccountEnvSchema,
+  relayOutboxEnvSchema,
+  schedulePollsEnvSchema,
+  syncConnectionEnvSchema,
+} from '../../shared/config/function-env.js';
+import { serviceName } from '../config/service-name.js';
+import { BaseFunction } from './base-function.js';
+import type { Events } from './events.js';
+import { DeadLetterQueue, type Messaging } from './messaging.js';
+import { acknowledgePrefixWildcard, type Secrets } from './secrets.js';
+import type { ItemAction, State } from './state.js';
+
+/** Timeouts, shared with the queues (visibility timeout = 6x the consumer's timeout). */
+export const FUNCTION_TIMEOUTS = {
+  schedulePolls: Duration.seconds(60),
+  /** One getProperties call with its retries. */
+  pollAccount: Duration.seconds(60),
+  /** Up to SYNC_BATCH_SIZE getConfiguration calls (large properties) with their retries. */
+  syncConnection: Duration.seconds(120),
+  relayOutbox: Duration.seconds(60),
+} as const;
+
+export const POLL_BATCH_SIZE = 1;
+export const SYNC_BATCH_SIZE = 5;
+export const RELAY_BATCH_SIZE = 100;
+export const RELAY_RETRY_ATTEMPTS = 5;
+
+/**
+ * What the Mews callers do to items (see dynamo-state-store.ts): get, query, put/update/delete and
+ * condition checks in transactions, batch deletes of old snapshots. Never Scan.
+ */
+const READ_WRITE_ITEMS: readonly ItemAction[] = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+export interface FunctionsProps {
+  readonly resourcePrefix: string;
+  readonly mewsEnvironment: 'demo' | 'production';
+  readonly mewsPlatformAddress: string;
+  /** Cap on concurrent invocations of each Mews caller (SQS maximum concurrency). */
+  readonly mewsConcurrency: number;
+  /** Also reserve that concurrency (needs account concurrency headroom). */
+  readonly reserveMewsConcurrency: boolean;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  readonly state: State;
+  readonly messaging: Messaging;
+  readonly events: Events;
+  readonly secrets: Secrets;
+}
+
+/**
+ * The four functions, their triggers and exactly the access the flow gives each:
+ *
+ * - schedule-polls (scheduled): Query the by-type index for accounts; send to account-polls.
+ * - poll-account (account-polls): read/write items, Query the by-subject index (memberships); create,
+ *   describe, tag, restore, update and schedule the deletion of connection secrets; read the client
+ *   token; send to connection-syncs.
+ * - sync-connection (connection-syncs): read/write items; read connection secrets and the client token.
+ * - relay-outbox (table stream, INSERTed EVENT# items; and a 5-minute sweep): Query the pending-outbox
+ *   index, update event items, PutEvents on the bus.
+ */
+export class Functions extends Construct {
+  readonly schedulePolls: BaseFunction<typeof schedulePollsEnvSchema>;
+  readonly pollAccount: BaseFunction<typeof pollAccountEnvSchema>;
+  readonly syncConnection: BaseFunction<typeof syncConnectionEnvSchema>;
+  readonly relayOutbox: BaseFunction<typeof relayOutboxEnvSchema>;
+  /** Stream batches the relay failed after its retries (the sweep still publishes them). */
+  readonly relayFailures: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const { state, messaging, events, secrets } = props;
+    const defaults = { logRetention: props.logRetention, removalPolicy: props.removalPolicy };
+    const common = {
+      TABLE_NAME: state.table.tableName,
+      MEWS_ENVIRONMENT: props.mewsEnvironment,
+      POWERTOOLS_SERVICE_NAME: serviceName(props.resourcePrefix),
+    };
+    const mews = {
+      MEWS_PLATFORM_ADDRESS: props.mewsPlatformAddress,
+      MEWS_CLIENT_TOKEN_SECRET_ARN: secrets.clientTokenSecret.secretArn,
+      CONNECTION_SECRET_PREFIX: secrets.connectionSecretPrefix,
+      CONNECTION_SECRETS_KMS_KEY_ARN: secrets.key.keyArn,
+    };
+    const mewsCap = props.reserveMewsConcurrency ? props.mewsConcurrency : undefined;
+
+    // schedule-polls
+    this.schedulePolls = new BaseFunction(this, 'SchedulePolls', {
+      ...defaults,
+      functionDir: 'schedule-polls',
+      description: `${props.resourcePrefix}: queues a poll of every registered account`,
+      environmentSchema: schedulePollsEnvSchema,
+      environment: { ...common, ACCOUNT_POLLS_QUEUE_URL: messaging.accountPolls.queue.queueUrl },
+      timeout: FUNCTION_TIMEOUTS.schedulePolls,
+      memorySize: 256,
+    });
+    state.grant(this.schedulePolls.function, { queryIndexes: [BY_TYPE_INDEX] });
+    messaging.accountPolls.queue.grantSendMessages(this.schedulePolls.function);
+
+    // poll-account
+    this.pollAccount = new BaseFunction(this, 'PollAccount', {
+      ...defaults,
+      functionDir: 'poll-account',
+      description: `${props.resourcePrefix}: polls one account's Mews properties and records new connections`,
+      environmentSchema: pollAccountEnvSchema,
+      environment: {
+        ...common,
+        ...mews,
+        CONNECTION_SYNCS_QUEUE_URL: messaging.connectionSyncs.queue.queueUrl,
+      },
+      timeout: FUNCTION_TIMEOUTS.pollAccount,
+      memorySize: 512,
+      reservedConcurrentExecutions: mewsCap,
+    });
+    this.pollAccount.function.addEventSource(
+      new sources.SqsEventSource(messaging.accountPolls.queue, {
+        batchSize: POLL_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.mewsConcurrency,
+      }),
+    );
+    // The by-subject index also lists a connection's memberships (the removal decision).
+    state.grant(this.pollAccount.function, {
+      items: READ_WRITE_ITEMS,
+      queryIndexes: [EVENTS_BY_SUBJECT_INDEX],
+    });
+    secrets.grantWriteConnectionSecrets(this.pollAccount.function);
+    secrets.grantReadClientToken(this.pollAccount.function);
+    messaging.connectionSyncs.queue.grantSendMessages(this.pollAccount.function);
+    acknowledgePrefixWildcard(this.pollAccount.role, secrets.connectionSecretPrefix);
+
+    // sync-connection
+    this.syncConnection = new BaseFunction(this, 'SyncConnection', {
+      ...defaults,
+      functionDir: 'sync-connection',
+      description: `${props.resourcePrefix}: reads a connection's Mews configuration and provisions it`,
+      environmentSchema: syncConnectionEnvSchema,
+      environment: { ...common, ...mews },
+      timeout: FUNCTION_TIMEOUTS.syncConnection,
+      memorySize: 1024,
+      reservedConcurrentExecutions: mewsCap,
+    });
+    this.syncConnection.function.addEventSource(
+      new sources.SqsEventSource(messaging.connectionSyncs.queue, {
+        batchSize: SYNC_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.mewsConcurrency,
+      }),
+    );
+    state.grant(this.syncConnection.function, { items: READ_WRITE_ITEMS });
+    secrets.grantReadConnectionSecrets(this.syncConnection.function);
+    secrets.grantReadClientToken(this.syncConnection.function);
+    acknowledgePrefixWildcard(this.syncConnection.role, secrets.connectionSecretPrefix);
+
+    // relay-outbox
+    this.relayFailures = new DeadLetterQueue(this, 'RelayFailures', {
+      removalPolicy: props.removalPolicy,
+      purpose: 'on-failure destination of the outbox relay stream mapping',
+    });
+    this.relayOutbox = new BaseFunction(this, 'RelayOutbox', {
+      ...defaults,
+      functionDir: 'relay-outbox',
+      description: `${props.resourcePrefix}: publishes outbox events to the event bus`,
+      environmentSchema: relayOutboxEnvSchema,
+      environment: { ...common, EVENT_BUS_NAME: events.bus.eventBusName, EVENT_SOURCE: events.eventSource },
+      timeout: FUNCTION_TIMEOUTS.relayOutbox,
+      memorySize: 512,
+    });
+    this.relayOutbox.function.addEventSource(
+      new sources.DynamoEventSource(state.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: RELAY_BATCH_SIZE,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: RELAY_RETRY_ATTEMPTS,
+        maxRecordAge: Duration.hours(6),
+        reportBatchItemFailures: true,
+        onFailure: new sources.SqsDlq(this.relayFailures.queue),
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { Keys: { [PARTITION_KEY]: { S: lambda.FilterRule.beginsWith(EVENT_PREFIX) } } },
+          }),
+        ],
+      }),
+    );
+    state.grant(this.relayOutbox.function, {
+      items: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+      queryIndexes: [PENDING_OUTBOX_INDEX],
+    });
+    events.bus.grantPutEventsTo(this.relayOutbox.function);
+    Validations.of(this.relayOutbox.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams, added by the DynamoDB event source grant, has no resource-level permissions; every other action is on the table stream.',
+    });
+  }
+
+  /** All four, for alarms and the dashboard. */
+  all(): { name: string; fn: lambda.IFunction }[] {
+    return [
+      { name: 'schedule-polls', fn: this.schedulePolls.function },
+      { name: 'poll-account', fn: this.pollAccount.function },
+      { name: 'sync-connection', fn: this.syncConnection.function },
+      { name: 'relay-outbox', fn: this.relayOutbox.function },
+    ];
+  }
+}
