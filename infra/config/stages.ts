@@ -53,6 +53,10 @@ export const stageConfigSchema = z
       .transform((address) => address.replace(/\/+$/, '')),
     /** How often every account is polled (EventBridge Scheduler rate). */
     pollRateMinutes: wholeNumber(1, 1440),
+    /** Every provisioned connection's configuration is checked once per this many minutes, spread evenly. */
+    configurationRefreshMinutes: wholeNumber(5, 10_080),
+    /** Percent of an account's connections that may vanish in one answer before removals are held. */
+    massDisappearancePercent: wholeNumber(1, 100),
     /** The "no successful poll" alarm fires after this many minutes without a PollSucceeded metric. */
     pollSilenceAlarmMinutes: wholeNumber(5, 1440),
     /** Prefix of every named resource, and the stack name. */
@@ -104,6 +108,13 @@ export const stageConfigSchema = z
         message: `must be at least pollRateMinutes (${config.pollRateMinutes})`,
       });
     }
+    if (config.configurationRefreshMinutes < config.pollRateMinutes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['configurationRefreshMinutes'],
+        message: `must be at least pollRateMinutes (${config.pollRateMinutes})`,
+      });
+    }
     if (config.clientTokenSecretKmsKeyArn && !config.clientTokenSecretArn) {
       ctx.addIssue({
         code: 'custom',
@@ -129,6 +140,8 @@ export const STAGES: Record<StageName, StageConfig> = {
     mewsEnvironment: 'demo',
     mewsPlatformAddress: 'https://api.mews-demo.com',
     pollRateMinutes: 5,
+    configurationRefreshMinutes: 60,
+    massDisappearancePercent: 50,
     pollSilenceAlarmMinutes: 30,
     resourcePrefix: 'mews-provisioner-demo',
     eventSource: `${DEFAULT_EVENT_SOURCE}.demo`,
@@ -144,6 +157,8 @@ export const STAGES: Record<StageName, StageConfig> = {
     mewsEnvironment: 'production',
     mewsPlatformAddress: 'https://api.mews.com',
     pollRateMinutes: 5,
+    configurationRefreshMinutes: 360,
+    massDisappearancePercent: 50,
     pollSilenceAlarmMinutes: 20,
     resourcePrefix: 'mews-provisioner-production',
     eventSource: DEFAULT_EVENT_SOURCE,

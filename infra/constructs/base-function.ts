@@ -19,8 +19,8 @@ export const ESBUILD_TARGET = 'node24';
 const REQUIRE_BANNER =
   "import { createRequire as __mpCreateRequire } from 'node:module'; const require = __mpCreateRequire(import.meta.url);";
 
-/** A function environment schema from `shared/config/function-env.ts`: every variable a string. */
-export type EnvSchema = z.ZodObject<Record<string, z.ZodType<string>>>;
+/** A function environment schema from `shared/config/function-env.ts`: every variable given as a string. */
+export type EnvSchema = z.ZodObject<Record<string, z.ZodType<unknown, string>>>;
 
 export interface BaseFunctionProps<S extends EnvSchema> {
   /** Folder under `functions/` holding `handler.ts` (exporting `handler`). */

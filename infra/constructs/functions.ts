@@ -59,6 +59,10 @@ export interface FunctionsProps {
   readonly mewsPlatformAddress: string;
   /** Cap on concurrent invocations of each Mews caller (SQS maximum concurrency). */
   readonly mewsConcurrency: number;
+  readonly pollRateMinutes: number;
+  readonly configurationRefreshMinutes: number;
+  readonly secretRecoveryWindowDays: number;
+  readonly massDisappearancePercent: number;
   /** Also reserve that concurrency (needs account concurrency headroom). */
   readonly reserveMewsConcurrency: boolean;
   readonly logRetention: logs.RetentionDays;
@@ -111,12 +115,19 @@ export class Functions extends Construct {
       functionDir: 'schedule-polls',
       description: `${props.resourcePrefix}: queues a poll of every registered account`,
       environmentSchema: schedulePollsEnvSchema,
-      environment: { ...common, ACCOUNT_POLLS_QUEUE_URL: messaging.accountPolls.queue.queueUrl },
+      environment: {
+        ...common,
+        ACCOUNT_POLLS_QUEUE_URL: messaging.accountPolls.queue.queueUrl,
+        CONNECTION_SYNCS_QUEUE_URL: messaging.connectionSyncs.queue.queueUrl,
+        CONFIGURATION_REFRESH_MINUTES: String(props.configurationRefreshMinutes),
+        POLL_RATE_MINUTES: String(props.pollRateMinutes),
+      },
       timeout: FUNCTION_TIMEOUTS.schedulePolls,
       memorySize: 256,
     });
     state.grant(this.schedulePolls.function, { queryIndexes: [BY_TYPE_INDEX] });
     messaging.accountPolls.queue.grantSendMessages(this.schedulePolls.function);
+    messaging.connectionSyncs.queue.grantSendMessages(this.schedulePolls.function);
 
     // poll-account
     this.pollAccount = new BaseFunction(this, 'PollAccount', {
@@ -128,6 +139,8 @@ export class Functions extends Construct {
         ...common,
         ...mews,
         CONNECTION_SYNCS_QUEUE_URL: messaging.connectionSyncs.queue.queueUrl,
+        SECRET_RECOVERY_WINDOW_DAYS: String(props.secretRecoveryWindowDays),
+        MASS_DISAPPEARANCE_PERCENT: String(props.massDisappearancePercent),
       },
       timeout: FUNCTION_TIMEOUTS.pollAccount,
       memorySize: 512,

@@ -12,10 +12,10 @@ import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
 import { readClientToken, SecretsManagerTokenVault } from '../adapters/aws/secrets-manager-token-vault.js';
 import { SqsWorkQueue } from '../adapters/aws/sqs-work-queue.js';
 import {
-  type PollAccountEnv,
   parseEnv,
   pollAccountEnvSchema,
   relayOutboxEnvSchema,
+  type SyncConnectionEnv,
   schedulePollsEnvSchema,
   syncConnectionEnvSchema,
 } from '../config/function-env.js';
@@ -95,7 +95,15 @@ export function schedulePollsDeps(env: NodeJS.ProcessEnv = process.env): Schedul
         client: sqsClient(),
         queueUrl: e.ACCOUNT_POLLS_QUEUE_URL,
       }),
+      syncs: new SqsWorkQueue<SyncConnectionMessage>({
+        client: sqsClient(),
+        queueUrl: e.CONNECTION_SYNCS_QUEUE_URL,
+      }),
       logger: portLogger(),
+      refresh: {
+        intervalMs: e.CONFIGURATION_REFRESH_MINUTES * 60_000,
+        windowMs: e.POLL_RATE_MINUTES * 60_000,
+      },
     };
     cache.schedulePolls = deps;
   }
@@ -111,6 +119,10 @@ export function pollAccountDeps(env: NodeJS.ProcessEnv = process.env): Promise<P
         client: sqsClient(),
         queueUrl: e.CONNECTION_SYNCS_QUEUE_URL,
       }),
+      policy: {
+        secretRecoveryDays: e.SECRET_RECOVERY_WINDOW_DAYS,
+        massDisappearanceShare: e.MASS_DISAPPEARANCE_PERCENT / 100,
+      },
     };
   });
 }
@@ -139,7 +151,7 @@ export function relayOutboxDeps(env: NodeJS.ProcessEnv = process.env): RelayOutb
 }
 
 /** What poll-account and sync-connection share: state, Mews (client token read here), the vault. */
-async function mewsDeps(e: Omit<PollAccountEnv, 'CONNECTION_SYNCS_QUEUE_URL'>): Promise<SyncConnectionDeps> {
+async function mewsDeps(e: SyncConnectionEnv): Promise<SyncConnectionDeps> {
   const logger = portLogger();
   const secrets = secretsManagerClient();
   const clientToken = await readClientToken(secrets, e.MEWS_CLIENT_TOKEN_SECRET_ARN);

@@ -7,6 +7,9 @@ import { z } from 'zod';
 const nonEmpty = z.string().min(1);
 const url = z.url();
 
+/** A whole number in a string, as Lambda environments hold them. */
+const wholeNumber = z.string().regex(/^\d+$/, 'must be a whole number').transform(Number);
+
 const common = {
   TABLE_NAME: nonEmpty,
   /** The Mews environment the stage talks to; it is written into every event. */
@@ -26,12 +29,21 @@ const mews = {
 export const schedulePollsEnvSchema = z.object({
   ...common,
   ACCOUNT_POLLS_QUEUE_URL: url,
+  /** Configuration refreshes go to the sync queue, spread over this interval... */
+  CONNECTION_SYNCS_QUEUE_URL: url,
+  CONFIGURATION_REFRESH_MINUTES: wholeNumber,
+  /** ...one poll period's share at each cycle. */
+  POLL_RATE_MINUTES: wholeNumber,
 });
 
 export const pollAccountEnvSchema = z.object({
   ...common,
   ...mews,
   CONNECTION_SYNCS_QUEUE_URL: url,
+  /** Recovery window of a removed connection's secret. */
+  SECRET_RECOVERY_WINDOW_DAYS: wholeNumber,
+  /** Percent of an account's connections that may vanish at once before removals are held. */
+  MASS_DISAPPEARANCE_PERCENT: wholeNumber,
 });
 
 export const syncConnectionEnvSchema = z.object({

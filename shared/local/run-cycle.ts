@@ -4,7 +4,6 @@ import type { PollAccountMessage, SyncConnectionMessage } from '../ports/work-qu
 import { type PollOutcome, pollAccount } from '../use-cases/poll-account.js';
 import { relayPendingEvents } from '../use-cases/relay-outbox.js';
 import { schedulePolls } from '../use-cases/schedule-polls.js';
-import { scheduleRefreshes } from '../use-cases/schedule-refreshes.js';
 import { type SyncOutcome, syncConnection } from '../use-cases/sync-connection.js';
 import type { UseCaseDeps } from '../use-cases/use-case-deps.js';
 
@@ -39,8 +38,7 @@ export async function runCycle(p: LocalPipeline, options: CycleOptions = {}): Pr
   const drain = { concurrency: options.concurrency ?? 4, maxAttempts: options.maxAttempts ?? 3 };
   const deadBefore = { polls: p.polls.deadLetters().length, syncs: p.syncs.deadLetters().length };
 
-  const { accounts } = await schedulePolls(p);
-  if (options.refresh) await scheduleRefreshes({ now: p.clock.now(), ...options.refresh }, p);
+  const { accounts } = await schedulePolls({ ...p, refresh: options.refresh });
   const polls = new Map<AccountId, PollOutcome>();
   await p.polls.drain(async (m) => {
     polls.set(m.accountId, await pollAccount({ accountId: m.accountId }, p));

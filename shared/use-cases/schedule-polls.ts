@@ -1,11 +1,22 @@
+import { systemClock } from '../ports/clock.js';
+import { scheduleRefreshes } from './schedule-refreshes.js';
 import type { UseCaseDeps } from './use-case-deps.js';
 
-type Deps = Pick<UseCaseDeps, 'store' | 'polls' | 'logger'>;
+type Deps = Pick<UseCaseDeps, 'store' | 'polls' | 'logger'> &
+  Partial<Pick<UseCaseDeps, 'syncs' | 'clock'>> & {
+    /** Also queue this cycle's share of configuration refreshes (needs `syncs`). */
+    refresh?: { intervalMs: number; windowMs: number } | undefined;
+  };
 
 /** Starts a cycle: one poll message per registered account, so each account is its own small job. */
-export async function schedulePolls(deps: Deps): Promise<{ accounts: number }> {
+export async function schedulePolls(deps: Deps): Promise<{ accounts: number; refreshes: number }> {
   const accounts = await deps.store.listAccounts();
   await deps.polls.send(accounts.map((a) => ({ kind: 'poll-account', accountId: a.id })));
-  deps.logger.info('poll cycle scheduled', { accounts: accounts.length });
-  return { accounts: accounts.length };
+  let refreshes = 0;
+  if (deps.refresh && deps.syncs) {
+    const now = (deps.clock ?? systemClock).now();
+    refreshes = (await scheduleRefreshes({ now, ...deps.refresh }, { ...deps, syncs: deps.syncs })).due;
+  }
+  deps.logger.info('poll cycle scheduled', { accounts: accounts.length, refreshes });
+  return { accounts: accounts.length, refreshes };
 }

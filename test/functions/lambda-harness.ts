@@ -33,7 +33,7 @@ export const EVENT_SOURCE = 'com.example.mews-provisioner.test';
 export function stubFunctionEnv(values: { tableName: string; dynamoEndpoint: string; mewsAddress?: string }) {
   const env: Record<string, string> = {
     AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'AKIAFAKEFORTESTS0000',
+    AWS_ACCESS_KEY_ID: 'fake-access-key-id',
     AWS_SECRET_ACCESS_KEY: 'fake-secret-access-key-for-tests',
     AWS_ENDPOINT_URL_DYNAMODB: values.dynamoEndpoint,
     POWERTOOLS_SERVICE_NAME: SERVICE,
@@ -46,6 +46,10 @@ export function stubFunctionEnv(values: { tableName: string; dynamoEndpoint: str
     CONNECTION_SECRETS_KMS_KEY_ARN: KMS_KEY_ARN,
     ACCOUNT_POLLS_QUEUE_URL,
     CONNECTION_SYNCS_QUEUE_URL,
+    CONFIGURATION_REFRESH_MINUTES: '60',
+    POLL_RATE_MINUTES: '5',
+    SECRET_RECOVERY_WINDOW_DAYS: '7',
+    MASS_DISAPPEARANCE_PERCENT: '50',
     EVENT_BUS_NAME,
     EVENT_SOURCE,
   };

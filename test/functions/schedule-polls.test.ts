@@ -12,6 +12,7 @@ import { freshTable, type TestTable } from '../support/dynamo.js';
 import {
   ACCOUNT_POLLS_QUEUE_URL,
   type Captured,
+  CONNECTION_SYNCS_QUEUE_URL,
   captureOutput,
   fakeSqs,
   lambdaContext,
@@ -50,6 +51,58 @@ afterAll(() => {
 });
 
 describe('schedule-polls handler', () => {
+  it('also queues configuration refreshes of provisioned connections, spread over the refresh interval', async () => {
+    // Prepare: one provisioned connection; a refresh interval equal to the poll rate covers all.
+    const store = new DynamoStateStore({ client: table.client, tableName: table.tableName });
+    const connectionId = 'con_0123456789abcdef01234567';
+    const [accountId] = accountIds;
+    if (!accountId) throw new Error('no account');
+    const at = new Date().toISOString();
+    await store.recordDiscoveries(
+      accountId,
+      [{ connectionId, propertyId: 'p', propertyName: 'P', connectionName: null, secretRef: 'arn:secret' }],
+      at,
+    );
+    const summary = {
+      spaceCategories: 0,
+      synchronizedSpaceCategories: 0,
+      ratePlans: 0,
+      synchronizedRatePlans: 0,
+      inventoryMappings: 0,
+      products: 0,
+      ageCategories: 0,
+      companies: 0,
+      travelAgencies: 0,
+    };
+    await store.recordProvisioned({
+      connectionId,
+      accountId,
+      secretRef: 'arn:secret',
+      configuration: { digest: 'sha256:x', summary, fetchedAt: at },
+      snapshot: {},
+      at,
+      events: [],
+    });
+    vi.stubEnv('CONFIGURATION_REFRESH_MINUTES', '5');
+    resetServicesForTests();
+
+    // Act
+    const result = await handler(undefined, context);
+
+    // Assess
+    expect(result).toEqual({ accounts: 2, refreshes: 1 });
+    expect(sent(CONNECTION_SYNCS_QUEUE_URL)).toEqual([
+      { kind: 'sync-connection', connectionId, accountId, reason: 'refresh' },
+    ]);
+    await store.updateConnection({
+      connectionId,
+      expected: { status: 'provisioned', digest: 'sha256:x' },
+      status: 'removed',
+      at,
+      events: [],
+    });
+  });
+
   it.each([
     ['the stack input', SCHEDULE_POLLS_INPUT],
     ['an empty object', {}],
@@ -59,7 +112,7 @@ describe('schedule-polls handler', () => {
     const result = await handler(payload, context);
 
     // Assess
-    expect(result).toEqual({ accounts: 2 });
+    expect(result).toEqual({ accounts: 2, refreshes: 0 });
     expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 1);
     expect(sqs).toHaveReceivedCommandWith(SendMessageBatchCommand, { QueueUrl: ACCOUNT_POLLS_QUEUE_URL });
     expect(sent(ACCOUNT_POLLS_QUEUE_URL)).toEqual(
