@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { OUTPUT_KEYS } from '../shared/config/stack-outputs.js';
 import type { StageConfig } from './config/stages.js';
 import { Alarms } from './constructs/alarms.js';
 import { Events } from './constructs/events.js';
@@ -17,23 +18,7 @@ export interface ProvisionerStackProps extends StackProps {
  * Output keys: the CLI and the docs find the deployed stack's resources by these names, so they
  * are part of the stack's interface (renaming one is a breaking change).
  */
-export const OUTPUT_KEYS = {
-  stage: 'Stage',
-  mewsEnvironment: 'MewsEnvironment',
-  tableName: 'TableName',
-  eventBusName: 'EventBusName',
-  eventBusArn: 'EventBusArn',
-  eventSource: 'EventSource',
-  accountPollsQueueUrl: 'AccountPollsQueueUrl',
-  connectionSyncsQueueUrl: 'ConnectionSyncsQueueUrl',
-  consumerPolicyArn: 'ConsumerPolicyArn',
-  clientTokenSecretArn: 'ClientTokenSecretArn',
-  connectionSecretPrefix: 'ConnectionSecretPrefix',
-  connectionSecretsKeyArn: 'ConnectionSecretsKeyArn',
-  secretRecoveryWindowDays: 'SecretRecoveryWindowDays',
-  alarmTopicArn: 'AlarmTopicArn',
-  dashboardName: 'DashboardName',
-} as const;
+export { OUTPUT_KEYS };
 
 /**
  * The whole provisioner for one stage. Stateful resources (table, queues, bus, keys, secrets)
@@ -150,6 +135,21 @@ export class ProvisionerStack extends Stack {
       OUTPUT_KEYS.connectionSyncsQueueUrl,
       this.messaging.connectionSyncs.queue.queueUrl,
       'connection-syncs queue',
+    );
+    output(
+      OUTPUT_KEYS.accountPollsDeadLetterQueueUrl,
+      this.messaging.accountPolls.deadLetterQueue.queueUrl,
+      'account-polls dead-letter queue (provisioner dlq list / redrive)',
+    );
+    output(
+      OUTPUT_KEYS.connectionSyncsDeadLetterQueueUrl,
+      this.messaging.connectionSyncs.deadLetterQueue.queueUrl,
+      'connection-syncs dead-letter queue (provisioner dlq list / redrive)',
+    );
+    output(
+      OUTPUT_KEYS.eventArchiveArn,
+      this.events.archive.archiveArn,
+      'Archive of every event (provisioner events replay)',
     );
     output(
       OUTPUT_KEYS.consumerPolicyArn,

@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { accountIdFromEmail } from '../domain/identity.js';
 import { maskEmail } from '../domain/mask-email.js';
 import { registerAccount, unregisterAccount } from '../use-cases/accounts.js';
 import type { UseCaseDeps } from '../use-cases/use-case-deps.js';
+import { parseAccountsCsv } from './accounts-csv.js';
 import { type CliIo, EXIT, json, table, UsageError } from './cli-io.js';
 
 type Deps = Pick<UseCaseDeps, 'store' | 'clock'>;
@@ -11,6 +13,8 @@ export const ACCOUNTS_HELP = `Usage:
   provisioner accounts list [--json]             list registered accounts
   provisioner accounts remove <email>            stop polling an email
   provisioner accounts release <email>           confirm a held mass disappearance: its removals go ahead
+  provisioner accounts import <file.csv>         register every row of a CSV with the columns email[,label];
+                                                 a bad row stops the import before anything is written
 `;
 
 export async function accountsCommand(
@@ -36,6 +40,36 @@ export async function accountsCommand(
         return EXIT.failed;
       }
       io.out('removed\n');
+      return EXIT.ok;
+    }
+    case 'import': {
+      if (!args.email)
+        throw new UsageError('missing <file.csv>: give a CSV with a header line `email,label`');
+      let text: string;
+      try {
+        text = await readFile(args.email, 'utf8');
+      } catch (error) {
+        io.err(
+          `cannot read ${args.email}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`,
+        );
+        return EXIT.failed;
+      }
+      const { rows, problems } = parseAccountsCsv(text);
+      if (problems.length > 0) {
+        const shown = problems.slice(0, 10).join('\n  ');
+        const more = problems.length > 10 ? `\n  ...and ${problems.length - 10} more` : '';
+        throw new UsageError(
+          `${args.email} has ${problems.length} bad line(s); nothing was imported:\n  ${shown}${more}`,
+        );
+      }
+      let created = 0;
+      for (const [i, row] of rows.entries()) {
+        if ((await registerAccount({ email: row.email, label: row.label }, deps)).created) created++;
+        io.progress(`importing ${i + 1}/${rows.length}`);
+      }
+      io.out(
+        `imported ${rows.length} account(s): ${created} registered, ${rows.length - created} already registered\n`,
+      );
       return EXIT.ok;
     }
     case 'release': {
@@ -72,7 +106,9 @@ export async function accountsCommand(
       return EXIT.ok;
     }
     default:
-      throw new UsageError(`unknown accounts command '${args.sub ?? ''}': use add, list, remove or release`);
+      throw new UsageError(
+        `unknown accounts command '${args.sub ?? ''}': use add, list, remove, release or import`,
+      );
   }
 }
 

@@ -2,12 +2,17 @@
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** A progress line for long operations; shown in place on a terminal, dropped otherwise. */
+  progress(text: string): void;
   env: Record<string, string | undefined>;
 }
 
 export const processIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  progress: (t) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r${t}\x1b[K`);
+  },
   env: process.env,
 };
 

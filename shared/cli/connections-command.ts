@@ -7,6 +7,7 @@ type Deps = Pick<UseCaseDeps, 'store'>;
 export const CONNECTIONS_HELP = `Usage:
   provisioner connections list [--json]        list known connections
   provisioner connections show <id> [--json]   one connection with its configuration summary
+  provisioner connections resync <id>          check it against Mews now (configuration, status)
 `;
 
 export async function connectionsCommand(
@@ -46,7 +47,7 @@ export async function connectionsCommand(
       return EXIT.ok;
     }
     default:
-      throw new UsageError(`unknown connections command '${args.sub ?? ''}': use list or show`);
+      throw new UsageError(`unknown connections command '${args.sub ?? ''}': use list, show or resync`);
   }
 }
 

@@ -1,41 +1,70 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadLocalConfig } from '../config/local-config.js';
 import { InvalidEmailError } from '../domain/identity.js';
-import { openLocalServices } from '../local/local-services.js';
 import { ACCOUNTS_HELP, accountsCommand } from './accounts-command.js';
+import { openAwsOperations } from './aws-operations.js';
 import { type CliIo, EXIT, processIo, UsageError } from './cli-io.js';
 import { CONNECTIONS_HELP, connectionsCommand } from './connections-command.js';
-import { RUN_HELP, runOnceCommand } from './run-command.js';
+import { openLocalOperations } from './local-operations.js';
+import type { Operations } from './operations.js';
+import {
+  DLQ_HELP,
+  dlqCommand,
+  EVENTS_HELP,
+  eventsCommand,
+  resyncCommand,
+  STATUS_HELP,
+  statusCommand,
+} from './ops-commands.js';
+import { RUN_HELP } from './run-command.js';
 
 const HELP = `Mews connection provisioner
 
 Usage: provisioner <command> [options]    (from a checkout: npm run -s provisioner -- <command>)
 
 Commands:
-  run --once                 one poll-and-provision cycle
-  accounts add|list|remove   the Mews employee emails to poll
-  connections list|show      the connections found
+  run --once                               one poll-and-provision cycle
+  status                                   accounts, connections, queues and the last cycle at a glance
+  accounts add|list|remove|release|import  the Mews employee emails to poll
+  connections list|show|resync             the connections found; resync checks one against Mews now
+  events replay --connection <id>          publish a connection's events again (same eventIds)
+  dlq list|redrive                         messages that failed every attempt
 
 Options:
-  --state-dir DIR            state directory (env PROVISIONER_STATE_DIR, default .provisioner)
-  --platform-address URL     Mews platform address (env MEWS_PLATFORM_ADDRESS; default: the simulator)
-  --json                     machine-readable output for list and show
-  -h, --help                 this help
+  --stack NAME               act on a deployed stack (env PROVISIONER_STACK), found by its outputs;
+                             AWS credentials and region as the AWS SDK reads them
+  --state-dir DIR            locally: state directory (env PROVISIONER_STATE_DIR, default .provisioner)
+  --platform-address URL     locally: Mews platform address (env MEWS_PLATFORM_ADDRESS; default: the simulator)
+  --json                     machine-readable output for every read command
+  -h, --help                 help, also after any command (provisioner accounts --help)
 
-Environment: MEWS_PLATFORM_ADDRESS, MEWS_CLIENT_TOKEN, PROVISIONER_STATE_DIR,
+Environment (local runs): MEWS_PLATFORM_ADDRESS, MEWS_CLIENT_TOKEN, PROVISIONER_STATE_DIR,
 PROVISIONER_TABLE_NAME, PROVISIONER_EVENT_SOURCE, PROVISIONER_LOG_LEVEL,
 AWS_ENDPOINT_URL_DYNAMODB (use that DynamoDB instead of starting DynamoDB Local).
 
-Exit codes: 0 done, 1 failed (the message says why), 2 wrong arguments or configuration.
+Exit codes: 0 done; 1 failed (the message says why: unknown id, unreachable store, AWS error);
+2 wrong arguments or configuration (nothing was changed).
 `;
 
 const HELPS: Record<string, string> = {
   run: RUN_HELP,
+  status: STATUS_HELP,
   accounts: ACCOUNTS_HELP,
   connections: CONNECTIONS_HELP,
+  events: EVENTS_HELP,
+  dlq: DLQ_HELP,
 };
 
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+export interface MainOptions {
+  /** How a `--stack` run reaches AWS (tests pass mocked clients). */
+  openAws?: (stackName: string) => Promise<Operations>;
+}
+
+export async function main(
+  argv: string[],
+  io: CliIo = processIo,
+  options: MainOptions = {},
+): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -45,6 +74,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         once: { type: 'boolean' },
         json: { type: 'boolean' },
         label: { type: 'string' },
+        connection: { type: 'string' },
+        since: { type: 'string' },
+        stack: { type: 'string' },
         'state-dir': { type: 'string' },
         'platform-address': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -62,21 +94,36 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       );
     }
 
-    const config = loadLocalConfig({
-      ...io.env,
-      ...(values['state-dir'] ? { PROVISIONER_STATE_DIR: values['state-dir'] } : {}),
-      ...(values['platform-address'] ? { MEWS_PLATFORM_ADDRESS: values['platform-address'] } : {}),
-    });
-    const services = await openLocalServices(config);
+    const stack = values.stack ?? io.env.PROVISIONER_STACK;
+    const ops = stack
+      ? await (options.openAws ?? openAwsOperations)(stack)
+      : await openLocalOperations(
+          loadLocalConfig({
+            ...io.env,
+            ...(values['state-dir'] ? { PROVISIONER_STATE_DIR: values['state-dir'] } : {}),
+            ...(values['platform-address'] ? { MEWS_PLATFORM_ADDRESS: values['platform-address'] } : {}),
+          }),
+        );
     try {
       const json = values.json ?? false;
-      if (command === 'run') return await runOnceCommand(services, io);
-      if (command === 'accounts') {
-        return await accountsCommand({ sub, email: arg, label: values.label, json }, services, io);
+      switch (command) {
+        case 'run':
+          io.out(await ops.runCycle());
+          return EXIT.ok;
+        case 'status':
+          return await statusCommand({ json }, ops, io);
+        case 'accounts':
+          return await accountsCommand({ sub, email: arg, label: values.label, json }, ops, io);
+        case 'connections':
+          if (sub === 'resync') return await resyncCommand(arg, ops, io);
+          return await connectionsCommand({ sub, id: arg, json }, ops, io);
+        case 'events':
+          return await eventsCommand({ sub, connection: values.connection, since: values.since }, ops, io);
+        default:
+          return await dlqCommand({ sub, json }, ops, io);
       }
-      return await connectionsCommand({ sub, id: arg, json }, services, io);
     } finally {
-      await services.close();
+      await ops.close();
     }
   } catch (error) {
     return reportError(error, io);

@@ -1,30 +1,29 @@
 import { maskEmail } from '../domain/mask-email.js';
-import { type CycleReport, type LocalPipeline, runCycle } from '../local/run-cycle.js';
-import { type CliIo, EXIT } from './cli-io.js';
+import type { Account } from '../domain/model.js';
+import type { CycleReport } from '../local/run-cycle.js';
 
 export const RUN_HELP = `Usage:
   provisioner run --once     one cycle: poll every account, provision new connections, publish, exit
 
-A failing account is reported and recorded and does not stop the others. Exit code 1 only
-when the cycle could not run (bad configuration, state store unreachable).
+Locally the cycle runs to the end here; against a stack (--stack) its polls are queued and the
+stack's functions run them. A failing account is reported and recorded and does not stop the
+others. Exit code 1 only when the cycle could not run (bad configuration, state store unreachable).
 `;
 
-export async function runOnceCommand(pipeline: LocalPipeline, io: CliIo): Promise<number> {
-  const accounts = new Map((await pipeline.store.listAccounts()).map((a) => [a.id, a]));
-  const report = await runCycle(pipeline);
-  io.out(summary(report, (id) => maskEmail(accounts.get(id as never)?.email ?? '')));
-  return EXIT.ok;
-}
-
-function summary(report: CycleReport, emailOf: (accountId: string) => string): string {
+/** A local cycle's report, one line per account (emails masked). */
+export function formatCycleReport(report: CycleReport, accounts: Map<string, Account>): string {
   const lines = [`polled ${report.accounts} account(s)`];
   for (const [accountId, outcome] of report.polls) {
-    const who = `${accountId} (${emailOf(accountId)})`;
+    const who = `${accountId} (${maskEmail(accounts.get(accountId)?.email ?? '')})`;
     if (outcome.status === 'polled') {
       lines.push(`  ${who}: ${outcome.listed} connection(s) listed, ${outcome.discovered} new`);
     } else if (outcome.status === 'access-failed') {
       lines.push(
         `  ${who}: access failed (Mews code ${outcome.code ?? '-'})${outcome.newlyFailing ? '' : ', still'}`,
+      );
+    } else if (outcome.status === 'held') {
+      lines.push(
+        `  ${who}: ${outcome.missing} of ${outcome.known} connections missing at once: removals held`,
       );
     }
   }

@@ -17,6 +17,8 @@ export interface CycleOptions {
   concurrency?: number;
   /** Deliveries of one message before it is dead-lettered (the SQS maxReceiveCount on AWS). */
   maxAttempts?: number;
+  /** false: only work off what is queued already (a resync, a redrive, a notification). Default true. */
+  schedule?: boolean;
   /** Also check the configurations whose refresh slot falls in the last `windowMs` of `intervalMs`. */
   refresh?: { intervalMs: number; windowMs: number };
 }
@@ -27,7 +29,12 @@ export interface CycleReport {
   syncs: SyncOutcome[];
   published: number;
   /** Messages that failed every attempt, with the last error: the local dead-letter queue. */
-  deadLetters: { message: PollAccountMessage | SyncConnectionMessage; error: string }[];
+  deadLetters: {
+    message: PollAccountMessage | SyncConnectionMessage;
+    error: string;
+    attempts: number;
+    at: string;
+  }[];
 }
 
 /**
@@ -38,7 +45,8 @@ export async function runCycle(p: LocalPipeline, options: CycleOptions = {}): Pr
   const drain = { concurrency: options.concurrency ?? 4, maxAttempts: options.maxAttempts ?? 3 };
   const deadBefore = { polls: p.polls.deadLetters().length, syncs: p.syncs.deadLetters().length };
 
-  const { accounts } = await schedulePolls({ ...p, refresh: options.refresh });
+  const { accounts } =
+    options.schedule === false ? { accounts: 0 } : await schedulePolls({ ...p, refresh: options.refresh });
   const polls = new Map<AccountId, PollOutcome>();
   await p.polls.drain(async (m) => {
     polls.set(m.accountId, await pollAccount({ accountId: m.accountId }, p));
@@ -60,6 +68,6 @@ export async function runCycle(p: LocalPipeline, options: CycleOptions = {}): Pr
     deadLetters: [
       ...p.polls.deadLetters().slice(deadBefore.polls),
       ...p.syncs.deadLetters().slice(deadBefore.syncs),
-    ],
+    ].map((d) => ({ message: d.message, error: d.error, attempts: d.attempts, at: d.deadLetteredAt })),
   };
 }

@@ -22,6 +22,8 @@ afterAll(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
+const progress: string[] = [];
+
 /** Runs the CLI in-process against DynamoDB Local and the simulator. */
 async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   let stdout = '';
@@ -32,6 +34,9 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
     },
     err: (t) => {
       stderr += t;
+    },
+    progress: (t) => {
+      progress.push(t);
     },
     env: {
       PROVISIONER_STATE_DIR: stateDir,
@@ -63,7 +68,9 @@ describe('accounts', () => {
       label: 'Front desk',
       access: { status: 'ok' },
     });
-    expect((await cli(['accounts', 'list'])).stdout).toMatch(/ID\s+EMAIL\s+LABEL\s+ACCESS\s+HOLD\n.*Front desk\s+ok/);
+    expect((await cli(['accounts', 'list'])).stdout).toMatch(
+      /ID\s+EMAIL\s+LABEL\s+ACCESS\s+HOLD\n.*Front desk\s+ok/,
+    );
   });
 
   it('rejects a bad email with exit 2, a message saying what to give, and registers nothing', async () => {
@@ -76,7 +83,10 @@ describe('accounts', () => {
 
   it('remove says when the email was not registered', async () => {
     await cli(['accounts', 'add', 'temp@sample-hostel.example']);
-    expect(await cli(['accounts', 'remove', 'TEMP@sample-hostel.example'])).toMatchObject({ code: 0, stdout: 'removed\n' });
+    expect(await cli(['accounts', 'remove', 'TEMP@sample-hostel.example'])).toMatchObject({
+      code: 0,
+      stdout: 'removed\n',
+    });
     const missing = await cli(['accounts', 'remove', 'temp@sample-hostel.example']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no such account/);
@@ -109,7 +119,10 @@ describe('run --once and connections', () => {
     expect(show.stdout).toMatch(new RegExp(`id\\s+${id}`));
     expect(show.stdout).toMatch(/status\s+provisioned/);
     expect(show.stdout).toMatch(/property\s+Harbour Hostel Central \(harbour-hostel-central\)/);
-    expect(JSON.parse((await cli(['connections', 'show', id, '--json'])).stdout)).toMatchObject({ id, status: 'provisioned' });
+    expect(JSON.parse((await cli(['connections', 'show', id, '--json'])).stdout)).toMatchObject({
+      id,
+      status: 'provisioned',
+    });
 
     const again = await cli(['run', '--once']);
     expect(again.stdout).toMatch(/published 0 event\(s\)/);
@@ -118,7 +131,9 @@ describe('run --once and connections', () => {
   it('answers an unknown or malformed connection id clearly', async () => {
     const malformed = await cli(['connections', 'show', 'nope']);
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toMatch(/'nope' is not a connection id: they look like con_ followed by 24 hex digits/);
+    expect(malformed.stderr).toMatch(
+      /'nope' is not a connection id: they look like con_ followed by 24 hex digits/,
+    );
     const unknown = await cli(['connections', 'show', 'con_000000000000000000000000']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no connection con_000000000000000000000000/);
@@ -154,6 +169,7 @@ describe('usage and configuration errors', () => {
       let stderr = '';
       const code = await main(['run', '--once'], {
         out: () => {},
+        progress: () => {},
         err: (t) => {
           stderr += t;
         },
@@ -168,7 +184,9 @@ describe('usage and configuration errors', () => {
       return { code, stderr };
     })();
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/the state store \(DynamoDB at http:\/\/127.0.0.1:9, table .*\) is unreachable: .*Check AWS_ENDPOINT_URL_DYNAMODB/);
+    expect(result.stderr).toMatch(
+      /the state store \(DynamoDB at http:\/\/127.0.0.1:9, table .*\) is unreachable: .*Check AWS_ENDPOINT_URL_DYNAMODB/,
+    );
   });
 
   it('prints help with exit 0', async () => {
@@ -176,5 +194,109 @@ describe('usage and configuration errors', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Usage: provisioner <command>/);
     expect((await cli(['accounts', '--help'])).stdout).toMatch(/accounts add <email> \[--label L\]/);
+  });
+});
+
+describe('operations', () => {
+  const dorms = connectionIdFromToken('fake-conn-harbour-central-dorms');
+
+  it('status counts accounts, connections, the outbox, queues and the last cycle', async () => {
+    const status = JSON.parse((await cli(['status', '--json'])).stdout);
+    expect(status).toMatchObject({
+      where: `local (${stateDir})`,
+      accounts: { failing: 1, held: 0 },
+      connections: { provisioned: 4, removed: 0 },
+      outbox: { pending: 0 },
+      lastCycle: { summary: expect.stringMatching(/account\(s\) polled/) },
+    });
+    expect(status.queues.map((q: { queue: string }) => q.queue)).toEqual([
+      'account-polls',
+      'account-polls-dlq',
+      'connection-syncs',
+      'connection-syncs-dlq',
+    ]);
+    expect((await cli(['status'])).stdout).toMatch(/connections\s+4: 0 discovered, 4 provisioned/);
+  });
+
+  it('connections resync checks one connection against Mews now and publishes its change', async () => {
+    simulator.patchConfiguration('harbour-hostel-central', {
+      ratePlans: [{ code: 'ONLY', name: 'The only rate', isSynchronized: true }],
+    });
+    const result = await cli(['connections', 'resync', dorms]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(new RegExp(`checked ${dorms}: changed, 1 event\\(s\\) published`));
+    expect((await cli(['connections', 'resync', 'con_000000000000000000000000'])).code).toBe(1);
+  });
+
+  it("events replay republishes a connection's events with their original eventIds, with progress", async () => {
+    const { readFile } = await import('node:fs/promises');
+    const lines = async () =>
+      (await readFile(join(stateDir, 'events.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+    const before = (await lines()).filter((e) => e.detail.connection?.id === dorms);
+    progress.length = 0;
+
+    const result = await cli(['events', 'replay', '--connection', dorms]);
+
+    expect(result.stdout).toBe(
+      `replayed ${before.length} event(s) of ${dorms} with their original eventIds\n`,
+    );
+    const after = (await lines()).filter((e) => e.detail.connection?.id === dorms);
+    expect(after.map((e) => e.detail.eventId)).toEqual([...before, ...before].map((e) => e.detail.eventId));
+    expect(progress.at(-1)).toBe(`replayed ${before.length}/${before.length}`);
+    const future = await cli(['events', 'replay', '--connection', dorms, '--since', '2999-01-01T00:00:00Z']);
+    expect(future.stdout).toMatch(/^replayed 0 event/);
+    const bad = await cli(['events', 'replay', '--connection', dorms, '--since', 'yesterday']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--since 'yesterday' is not a time/);
+  });
+
+  it('accounts import registers every row, idempotently; one bad row imports nothing', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const good = join(stateDir, 'accounts.csv');
+    await writeFile(
+      good,
+      'email,label\nfrontdesk@lakeside-hotel.example,"Lakeside, front desk"\nOWNER@quiet-inn.example,\n',
+    );
+    const first = await cli(['accounts', 'import', good]);
+    expect(first.stdout).toBe('imported 2 account(s): 2 registered, 0 already registered\n');
+    expect((await cli(['accounts', 'import', good])).stdout).toBe(
+      'imported 2 account(s): 0 registered, 2 already registered\n',
+    );
+    const accounts = JSON.parse((await cli(['accounts', 'list', '--json'])).stdout);
+    expect(
+      accounts.find((a: { email: string }) => a.email === 'frontdesk@lakeside-hotel.example')?.label,
+    ).toBe('Lakeside, front desk');
+
+    const bad = join(stateDir, 'bad.csv');
+    await writeFile(bad, 'email\nnew-one@hotel.example\nnot-an-email\nnew-one@hotel.example\n');
+    const before = (await cli(['accounts', 'list', '--json'])).stdout;
+    const result = await cli(['accounts', 'import', bad]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/has 2 bad line\(s\); nothing was imported/);
+    expect(result.stderr).toMatch(/line 3: "not-an-email" is not an email address/);
+    expect(result.stderr).toMatch(/line 4: the same email as line 2/);
+    expect((await cli(['accounts', 'list', '--json'])).stdout).toBe(before);
+  });
+
+  it('dlq list shows what failed every attempt with the reason; redrive works it off', async () => {
+    simulator.addFault({ operation: 'getProperties', email: 'owner@quiet-inn.example', httpStatus: 500 });
+    await cli(['run', '--once']);
+    const dead = JSON.parse((await cli(['dlq', 'list', '--json'])).stdout);
+    expect(dead).toEqual([
+      expect.objectContaining({
+        queue: 'account-polls',
+        message: { kind: 'poll-account', accountId: accountIdFromEmail('owner@quiet-inn.example') },
+        reason: expect.stringMatching(/getProperties failed: HTTP 500/),
+        attempts: 3,
+      }),
+    ]);
+    expect((await cli(['status', '--json'])).stdout).toMatch(/"queue": "account-polls-dlq",\s+"waiting": 1/);
+
+    simulator.clearFaults();
+    expect((await cli(['dlq', 'redrive'])).stdout).toBe('redrove 1 message(s): 1 done, 0 failed again\n');
+    expect(JSON.parse((await cli(['dlq', 'list', '--json'])).stdout)).toEqual([]);
   });
 });

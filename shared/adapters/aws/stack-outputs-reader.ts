@@ -1,0 +1,39 @@
+import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { type StackOutputs, stackOutputsSchema } from '../../config/stack-outputs.js';
+
+/** The deployed stack's outputs, validated; a clear error when the stack is missing or incomplete. */
+export async function readStackOutputs(
+  client: CloudFormationClient,
+  stackName: string,
+): Promise<StackOutputs> {
+  let outputs: Record<string, string>;
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    outputs = Object.fromEntries(
+      (Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
+    );
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/does not exist/.test(message)) {
+      throw new Error(
+        `stack ${stackName} does not exist in this account and region: deploy it (npx cdk deploy -c stage=...) or pass the right --stack / AWS_REGION`,
+      );
+    }
+    throw new Error(`could not read stack ${stackName}: ${message}`);
+  }
+  const parsed = stackOutputsSchema.safeParse(outputs);
+  if (!parsed.success) {
+    const missing = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
+    throw new Error(`stack ${stackName} lacks the outputs ${missing}: redeploy it with this version`);
+  }
+  return parsed.data;
+}
+
+/** arn:aws:sqs:<region>:<account>:<name> of a queue URL https://sqs.<region>.amazonaws.com/<account>/<name>. */
+export function queueArnOf(queueUrl: string): string {
+  const url = new URL(queueUrl);
+  const [, account, name] = url.pathname.split('/');
+  const region = url.hostname.split('.')[1];
+  if (!account || !name || !region) throw new Error(`not an SQS queue URL: ${queueUrl}`);
+  return `arn:aws:sqs:${region}:${account}:${name}`;
+}

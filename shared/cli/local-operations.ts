@@ -1,0 +1,115 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LocalConfig } from '../config/local-config.js';
+import { appendDeadLetters, readDeadLetters, replaceDeadLetters } from '../local/dead-letter-file.js';
+import { type LocalServices, openLocalServices } from '../local/local-services.js';
+import { type CycleReport, runCycle } from '../local/run-cycle.js';
+import type { PollAccountMessage, SyncConnectionMessage } from '../ports/work-queue.js';
+import type { Operations } from './operations.js';
+import { formatCycleReport } from './run-command.js';
+
+/** The CLI on this machine: the same pipeline `npm start` runs, one step at a time. */
+export async function openLocalOperations(config: LocalConfig): Promise<Operations> {
+  const services = await openLocalServices(config);
+  const dir = config.stateDir;
+
+  /** A cycle, or just the queued work when `schedule` is false; dead letters are kept on disk. */
+  const work = async (schedule: boolean): Promise<CycleReport> => {
+    const report = await runCycle(services, { schedule });
+    await appendDeadLetters(
+      dir,
+      report.deadLetters.map((d) => ({ message: d.message, error: d.error, attempts: d.attempts, at: d.at })),
+    );
+    if (schedule)
+      await writeFile(join(dir, 'last-cycle.json'), `${JSON.stringify(cycleRecord(services, report))}\n`);
+    return report;
+  };
+
+  return {
+    where: `local (${dir})`,
+    store: services.store,
+    clock: services.clock,
+    async runCycle() {
+      const accounts = new Map((await services.store.listAccounts()).map((a) => [a.id as string, a]));
+      return formatCycleReport(await work(true), accounts);
+    },
+    async resync(connectionId, accountId) {
+      await services.syncs.send([{ kind: 'sync-connection', connectionId, accountId, reason: 'refresh' }]);
+      const report = await work(false);
+      const outcome = report.syncs[0];
+      return `checked ${connectionId}: ${outcome?.status ?? 'failed'}${report.published ? `, ${report.published} event(s) published` : ''}`;
+    },
+    async replay(connectionId, since, onProgress) {
+      const events = (await services.store.listEventsFor(connectionId)).filter(
+        (e) => !since || Date.parse(e.time) >= since.getTime(),
+      );
+      for (let i = 0; i < events.length; i += 10) {
+        const batch = events.slice(i, i + 10);
+        const { failed } = await services.publisher.publish(batch);
+        if (failed.length > 0) throw new Error(`replay stopped: ${failed.map((f) => f.reason).join('; ')}`);
+        onProgress(Math.min(i + 10, events.length), events.length);
+      }
+      return events.length;
+    },
+    async queueDepths() {
+      // In-process queues are empty between commands: what is left is the dead letters.
+      const dead = await readDeadLetters(dir);
+      const count = (kind: string) => dead.filter((d) => d.message.kind === kind).length;
+      return [
+        { queue: 'account-polls', waiting: 0, inFlight: 0 },
+        { queue: 'account-polls-dlq', waiting: count('poll-account'), inFlight: 0 },
+        { queue: 'connection-syncs', waiting: 0, inFlight: 0 },
+        { queue: 'connection-syncs-dlq', waiting: count('sync-connection'), inFlight: 0 },
+      ];
+    },
+    async deadLetters() {
+      return (await readDeadLetters(dir)).map((d) => ({
+        queue: d.message.kind === 'poll-account' ? 'account-polls' : 'connection-syncs',
+        message: d.message,
+        reason: d.error,
+        attempts: d.attempts,
+        at: d.at,
+      }));
+    },
+    async redrive() {
+      const dead = await readDeadLetters(dir);
+      if (dead.length === 0) return 'nothing to redrive';
+      await replaceDeadLetters(dir, []);
+      await services.polls.send(
+        dead.map((d) => d.message).filter((m): m is PollAccountMessage => m.kind === 'poll-account'),
+      );
+      await services.syncs.send(
+        dead.map((d) => d.message).filter((m): m is SyncConnectionMessage => m.kind === 'sync-connection'),
+      );
+      const report = await work(false);
+      return `redrove ${dead.length} message(s): ${dead.length - report.deadLetters.length} done, ${report.deadLetters.length} failed again`;
+    },
+    async lastCycle() {
+      try {
+        return JSON.parse(await readFile(join(dir, 'last-cycle.json'), 'utf8'));
+      } catch {
+        return null;
+      }
+    },
+    close: () => services.close(),
+  };
+}
+
+function cycleRecord(services: LocalServices, report: CycleReport) {
+  return { at: services.clock.now().toISOString(), summary: describeCycle(report) };
+}
+
+export function describeCycle(report: CycleReport): string {
+  const polls = [...report.polls.values()];
+  const ok = polls.filter((p) => p.status === 'polled').length;
+  const failing = polls.filter((p) => p.status === 'access-failed').length;
+  const held = polls.filter((p) => p.status === 'held').length;
+  const provisioned = report.syncs.filter((s) => s.status === 'provisioned').length;
+  return [
+    `${report.accounts} account(s) polled: ${ok} ok`,
+    failing ? `, ${failing} without access` : '',
+    held ? `, ${held} held` : '',
+    `; ${provisioned} connection(s) provisioned; ${report.published} event(s) published`,
+    report.deadLetters.length ? `; ${report.deadLetters.length} message(s) dead-lettered` : '',
+  ].join('');
+}

@@ -1,0 +1,148 @@
+import { isConnectionId } from '../domain/identity.js';
+import type { ConnectionStatus } from '../domain/model.js';
+import { type CliIo, EXIT, json, table, UsageError } from './cli-io.js';
+import type { Operations } from './operations.js';
+
+export const STATUS_HELP = `Usage:
+  provisioner status [--json]   accounts and connections by state, queues, dead letters, last cycle
+`;
+
+export const EVENTS_HELP = `Usage:
+  provisioner events replay --connection <id> [--since <ISO time>]
+      publish a connection's events again, oldest first, with their original eventIds
+      (subscribers drop what they have seen). Replays what the state table's outbox keeps
+      (30 days after publication); for older events or the whole bus use the archive:
+      aws events start-replay --event-source-arn <EventArchiveArn output> ...
+`;
+
+export const DLQ_HELP = `Usage:
+  provisioner dlq list [--json]   messages that failed every attempt, with the reason where known
+  provisioner dlq redrive         send them back to their queues (locally: and work them off now)
+`;
+
+export async function statusCommand(args: { json: boolean }, ops: Operations, io: CliIo): Promise<number> {
+  const [accounts, connections, pending, queues, lastCycle] = await Promise.all([
+    ops.store.listAccounts(),
+    ops.store.listConnections(),
+    ops.store.listPendingEvents(1000),
+    ops.queueDepths(),
+    ops.lastCycle(),
+  ]);
+  const byStatus: Record<ConnectionStatus, number> = {
+    discovered: 0,
+    provisioned: 0,
+    deactivated: 0,
+    removed: 0,
+  };
+  for (const c of connections) byStatus[c.status]++;
+  const status = {
+    where: ops.where,
+    accounts: {
+      total: accounts.length,
+      ok: accounts.filter((a) => a.access.status === 'ok').length,
+      failing: accounts.filter((a) => a.access.status === 'failing').length,
+      held: accounts.filter((a) => a.hold !== null).length,
+    },
+    connections: { total: connections.length, ...byStatus },
+    outbox: { pending: pending.length },
+    queues,
+    lastCycle,
+  };
+  if (args.json) {
+    io.out(json(status));
+    return EXIT.ok;
+  }
+  const a = status.accounts;
+  io.out(
+    [
+      `where        ${status.where}`,
+      `accounts     ${a.total}: ${a.ok} ok, ${a.failing} failing, ${a.held} with removals held`,
+      `connections  ${connections.length}: ${Object.entries(byStatus)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}`,
+      `outbox       ${pending.length} event(s) waiting to be published`,
+      `last cycle   ${lastCycle ? `${lastCycle.at}: ${lastCycle.summary}` : 'not recorded here (on AWS: the PollSucceeded metric and its alarm)'}`,
+      '',
+    ].join('\n'),
+  );
+  io.out(
+    table(
+      ['QUEUE', 'WAITING', 'IN FLIGHT'],
+      queues.map((q) => [q.queue, String(q.waiting), String(q.inFlight)]),
+    ),
+  );
+  return EXIT.ok;
+}
+
+export async function resyncCommand(id: string | undefined, ops: Operations, io: CliIo): Promise<number> {
+  const connectionId = requireConnectionId(id);
+  const connection = await ops.store.getConnection(connectionId);
+  if (!connection) {
+    io.err(`no connection ${connectionId} (see \`provisioner connections list\`)\n`);
+    return EXIT.failed;
+  }
+  io.out(`${await ops.resync(connectionId, connection.discoveredBy)}\n`);
+  return EXIT.ok;
+}
+
+export async function eventsCommand(
+  args: { sub: string | undefined; connection: string | undefined; since: string | undefined },
+  ops: Operations,
+  io: CliIo,
+): Promise<number> {
+  if (args.sub !== 'replay') throw new UsageError(`unknown events command '${args.sub ?? ''}': use replay`);
+  const connectionId = requireConnectionId(args.connection, '--connection');
+  let since: Date | undefined;
+  if (args.since !== undefined) {
+    since = new Date(args.since);
+    if (Number.isNaN(since.getTime())) {
+      throw new UsageError(
+        `--since '${args.since}' is not a time: give an ISO 8601 time like 2026-11-27T10:00:00Z`,
+      );
+    }
+  }
+  const count = await ops.replay(connectionId, since, (done, total) =>
+    io.progress(`replayed ${done}/${total}`),
+  );
+  io.out(`replayed ${count} event(s) of ${connectionId} with their original eventIds\n`);
+  return EXIT.ok;
+}
+
+export async function dlqCommand(
+  args: { sub: string | undefined; json: boolean },
+  ops: Operations,
+  io: CliIo,
+) {
+  if (args.sub === 'redrive') {
+    io.out(`${await ops.redrive()}\n`);
+    return EXIT.ok;
+  }
+  if (args.sub !== 'list')
+    throw new UsageError(`unknown dlq command '${args.sub ?? ''}': use list or redrive`);
+  const dead = await ops.deadLetters();
+  if (args.json) {
+    io.out(json(dead));
+    return EXIT.ok;
+  }
+  io.out(
+    table(
+      ['QUEUE', 'MESSAGE', 'ATTEMPTS', 'AT', 'REASON'],
+      dead.map((d) => [
+        d.queue,
+        typeof d.message === 'string' ? d.message : JSON.stringify(d.message),
+        String(d.attempts ?? '-'),
+        d.at ?? '-',
+        d.reason ?? '(see the function logs)',
+      ]),
+    ),
+  );
+  return EXIT.ok;
+}
+
+function requireConnectionId(id: string | undefined, what = '<id>'): `con_${string}` {
+  if (!id) throw new UsageError(`missing ${what}: give a connection id like con_0123456789abcdef01234567`);
+  if (!isConnectionId(id)) {
+    throw new UsageError(`'${id}' is not a connection id: they look like con_ followed by 24 hex digits`);
+  }
+  return id;
+}

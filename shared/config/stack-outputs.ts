@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** The deployed stack's outputs: the CDK stack writes them, the CLI finds the stack's parts by them. */
+export const OUTPUT_KEYS = {
+  stage: 'Stage',
+  mewsEnvironment: 'MewsEnvironment',
+  tableName: 'TableName',
+  eventBusName: 'EventBusName',
+  eventBusArn: 'EventBusArn',
+  eventSource: 'EventSource',
+  eventArchiveArn: 'EventArchiveArn',
+  accountPollsQueueUrl: 'AccountPollsQueueUrl',
+  accountPollsDeadLetterQueueUrl: 'AccountPollsDeadLetterQueueUrl',
+  connectionSyncsQueueUrl: 'ConnectionSyncsQueueUrl',
+  connectionSyncsDeadLetterQueueUrl: 'ConnectionSyncsDeadLetterQueueUrl',
+  consumerPolicyArn: 'ConsumerPolicyArn',
+  clientTokenSecretArn: 'ClientTokenSecretArn',
+  connectionSecretPrefix: 'ConnectionSecretPrefix',
+  connectionSecretsKeyArn: 'ConnectionSecretsKeyArn',
+  secretRecoveryWindowDays: 'SecretRecoveryWindowDays',
+  alarmTopicArn: 'AlarmTopicArn',
+  dashboardName: 'DashboardName',
+} as const;
+
+/** What the CLI needs from a deployed stack. */
+export const stackOutputsSchema = z.object({
+  [OUTPUT_KEYS.tableName]: z.string().min(1),
+  [OUTPUT_KEYS.mewsEnvironment]: z.enum(['demo', 'production']),
+  [OUTPUT_KEYS.eventBusName]: z.string().min(1),
+  [OUTPUT_KEYS.eventBusArn]: z.string().min(1),
+  [OUTPUT_KEYS.eventSource]: z.string().min(1),
+  [OUTPUT_KEYS.eventArchiveArn]: z.string().min(1),
+  [OUTPUT_KEYS.accountPollsQueueUrl]: z.url(),
+  [OUTPUT_KEYS.accountPollsDeadLetterQueueUrl]: z.url(),
+  [OUTPUT_KEYS.connectionSyncsQueueUrl]: z.url(),
+  [OUTPUT_KEYS.connectionSyncsDeadLetterQueueUrl]: z.url(),
+});
+
+export type StackOutputs = z.infer<typeof stackOutputsSchema>;
