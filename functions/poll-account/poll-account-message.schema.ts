@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isAccountId } from '../../shared/domain/identity.js';
 import type { AccountId } from '../../shared/domain/model.js';
 import type { PollAccountMessage } from '../../shared/ports/work-queue.js';

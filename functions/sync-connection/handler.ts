@@ -32,7 +32,7 @@ export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBa
       try {
         const message = parseSqsMessage(record, syncConnectionMessageSchema, 'sync-connection message');
         const outcome = await syncConnection(
-          { connectionId: message.connectionId, accountId: message.accountId },
+          { connectionId: message.connectionId, accountId: message.accountId, reason: message.reason },
           deps,
         );
         if (outcome.status === 'provisioned')

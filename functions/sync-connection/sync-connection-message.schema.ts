@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isAccountId, isConnectionId } from '../../shared/domain/identity.js';
 import type { AccountId, ConnectionId } from '../../shared/domain/model.js';
 import type { SyncConnectionMessage } from '../../shared/ports/work-queue.js';
@@ -13,10 +13,11 @@ const connectionIdSchema = z.custom<ConnectionId>(
   'expected a connection id (con_ and 24 hex digits)',
 );
 
-/** The body of a connection-syncs message (written by SqsWorkQueue from poll-account). */
+/** The body of a connection-syncs message (written by SqsWorkQueue from poll-account, schedule-polls and webhook). */
 export const syncConnectionMessageSchema = z.object({
   kind: z.literal('sync-connection'),
   connectionId: connectionIdSchema,
   accountId: accountIdSchema,
-  reason: z.enum(['discovered', 'retry']),
+  /** discovered/retry from polls, refresh from the cycle's refresh share, notification from the webhook. */
+  reason: z.enum(['discovered', 'retry', 'refresh', 'notification']),
 }) satisfies z.ZodType<SyncConnectionMessage>;

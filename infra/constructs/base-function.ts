@@ -7,17 +7,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
 import { METRICS_NAMESPACE } from '../../shared/config/metric-names.js';
+import { ESBUILD_TARGET, MAIN_FIELDS, REQUIRE_BANNER } from '../bundling-options.js';
 
 /** Repository root (this file is infra/constructs/base-function.ts). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The newest Node.js runtime aws-cdk-lib knows (cdk-nag L1 checks the same list). */
 export const RUNTIME = lambda.Runtime.NODEJS_24_X;
-export const ESBUILD_TARGET = 'node24';
-
-/** ESM bundles may contain CommonJS dependencies that call `require`; give them one. */
-const REQUIRE_BANNER =
-  "import { createRequire as __mpCreateRequire } from 'node:module'; const require = __mpCreateRequire(import.meta.url);";
 
 /** A function environment schema from `shared/config/function-env.ts`: every variable given as a string. */
 export type EnvSchema = z.ZodObject<Record<string, z.ZodType<unknown, string>>>;
@@ -87,7 +83,7 @@ export class BaseFunction<S extends EnvSchema> extends Construct {
       bundling: {
         format: nodejs.OutputFormat.ESM,
         target: ESBUILD_TARGET,
-        mainFields: ['module', 'main'],
+        mainFields: MAIN_FIELDS,
         minify: true,
         sourceMap: true,
         sourceMapMode: nodejs.SourceMapMode.DEFAULT,

@@ -9,8 +9,14 @@ import {
 import { getDocumentClient, resetDocumentClients } from '../adapters/aws/dynamo-client.js';
 import { DynamoStateStore } from '../adapters/aws/dynamo-state-store.js';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
-import { readClientToken, SecretsManagerTokenVault } from '../adapters/aws/secrets-manager-token-vault.js';
+import {
+  readClientToken,
+  readSecretValue,
+  SecretsManagerTokenVault,
+} from '../adapters/aws/secrets-manager-token-vault.js';
 import { SqsWorkQueue } from '../adapters/aws/sqs-work-queue.js';
+import type { WebhookDeps } from '../adapters/http/webhook-router.js';
+import { ConnectorClient } from '../adapters/mews-connector/connector-client.js';
 import {
   parseEnv,
   pollAccountEnvSchema,
@@ -18,6 +24,7 @@ import {
   type SyncConnectionEnv,
   schedulePollsEnvSchema,
   syncConnectionEnvSchema,
+  webhookEnvSchema,
 } from '../config/function-env.js';
 import { METRICS_NAMESPACE } from '../config/metric-names.js';
 import { ChannelManagerClient } from '../mews/channel-manager-client.js';
@@ -28,6 +35,8 @@ import type { pollAccount } from '../use-cases/poll-account.js';
 import type { relayEvents } from '../use-cases/relay-outbox.js';
 import type { schedulePolls } from '../use-cases/schedule-polls.js';
 import type { syncConnection } from '../use-cases/sync-connection.js';
+import { DEFAULT_POLICY } from '../use-cases/use-case-deps.js';
+import { secretMatcher } from '../use-cases/webhook-auth.js';
 import { redactLogValue } from './log-redaction.js';
 
 /**
@@ -58,6 +67,7 @@ interface Cache {
   pollAccount?: Promise<PollAccountDeps>;
   syncConnection?: Promise<SyncConnectionDeps>;
   relayOutbox?: RelayOutboxDeps;
+  webhook?: Promise<WebhookDeps>;
 }
 
 let cache: Cache = {};
@@ -150,6 +160,72 @@ export function relayOutboxDeps(env: NodeJS.ProcessEnv = process.env): RelayOutb
   return deps;
 }
 
+/** The integration webhook URL secret must be long enough not to be guessed. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 32;
+
+/**
+ * The webhook function: change notifications (checked against the Mews client token) queue polls
+ * and syncs; integration webhooks (checked against the URL secret) store access tokens under the
+ * connection secret prefix and call the Connector API. Both secrets are read once per container
+ * and kept in closures that compare in constant time.
+ */
+export function webhookDeps(env: NodeJS.ProcessEnv = process.env): Promise<WebhookDeps> {
+  return cached('webhook', async () => {
+    const e = parseEnv(webhookEnvSchema, env);
+    const logger = portLogger();
+    const secrets = secretsManagerClient();
+    const connectorTokenArn = e.CONNECTOR_CLIENT_TOKEN_SECRET_ARN || e.MEWS_CLIENT_TOKEN_SECRET_ARN;
+    const [clientToken, connectorClientToken, webhookSecret] = await Promise.all([
+      readClientToken(secrets, e.MEWS_CLIENT_TOKEN_SECRET_ARN),
+      connectorTokenArn === e.MEWS_CLIENT_TOKEN_SECRET_ARN
+        ? undefined
+        : readSecretValue(secrets, connectorTokenArn, 'Connector API client token'),
+      readSecretValue(secrets, e.INTEGRATION_WEBHOOK_SECRET_ARN, 'integration webhook'),
+    ]);
+    if (webhookSecret.length < MIN_WEBHOOK_SECRET_LENGTH) {
+      throw new Error(
+        `the integration webhook secret ${e.INTEGRATION_WEBHOOK_SECRET_ARN} is shorter than ${MIN_WEBHOOK_SECRET_LENGTH} characters`,
+      );
+    }
+    const store = stateStore(e.TABLE_NAME);
+    return {
+      notifications: {
+        store,
+        polls: new SqsWorkQueue<PollAccountMessage>({
+          client: sqsClient(),
+          queueUrl: e.ACCOUNT_POLLS_QUEUE_URL,
+        }),
+        syncs: new SqsWorkQueue<SyncConnectionMessage>({
+          client: sqsClient(),
+          queueUrl: e.CONNECTION_SYNCS_QUEUE_URL,
+        }),
+        logger,
+        clientTokenMatches: secretMatcher(clientToken),
+      },
+      integrations: {
+        integrations: store,
+        vault: new SecretsManagerTokenVault({
+          client: secrets,
+          prefix: e.CONNECTION_SECRET_PREFIX,
+          kmsKeyId: e.CONNECTION_SECRETS_KMS_KEY_ARN,
+        }),
+        connector: new ConnectorClient({
+          platformAddress: e.MEWS_PLATFORM_ADDRESS,
+          clientToken: connectorClientToken ?? clientToken,
+          clientName: e.MEWS_CONNECTOR_CLIENT_NAME,
+          logger,
+        }),
+        clock: systemClock,
+        logger,
+        environment: e.MEWS_ENVIRONMENT,
+        policy: { ...DEFAULT_POLICY, secretRecoveryDays: e.SECRET_RECOVERY_WINDOW_DAYS },
+        secretMatches: secretMatcher(webhookSecret),
+      },
+      logger,
+    };
+  });
+}
+
 /** What poll-account and sync-connection share: state, Mews (client token read here), the vault. */
 async function mewsDeps(e: SyncConnectionEnv): Promise<SyncConnectionDeps> {
   const logger = portLogger();
@@ -170,7 +246,7 @@ async function mewsDeps(e: SyncConnectionEnv): Promise<SyncConnectionDeps> {
 }
 
 /** Builds once per container; a failed build (bad environment, client token unreadable) is forgotten, so the next invocation retries. */
-function cached<K extends 'pollAccount' | 'syncConnection'>(
+function cached<K extends 'pollAccount' | 'syncConnection' | 'webhook'>(
   key: K,
   build: () => NonNullable<Cache[K]>,
 ): NonNullable<Cache[K]> {

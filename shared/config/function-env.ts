@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { DEFAULT_CONNECTOR_CLIENT_NAME } from '../adapters/mews-connector/connector-client.js';
 
 /**
  * Each Lambda's environment, validated once at cold start. The CDK function construct types
@@ -57,10 +58,31 @@ export const relayOutboxEnvSchema = z.object({
   EVENT_SOURCE: nonEmpty,
 });
 
+/**
+ * The webhook function behind a Function URL: Mews' change notifications (authenticated by the
+ * Mews client token) and Connector API integration webhooks (authenticated by the secret in the URL).
+ */
+export const webhookEnvSchema = z.object({
+  ...common,
+  ...mews,
+  /** Change notifications queue polls (a new connection) and syncs (a known one). */
+  ACCOUNT_POLLS_QUEUE_URL: url,
+  CONNECTION_SYNCS_QUEUE_URL: url,
+  /** ARN of the secret the integration webhook URL carries (`/integrations/<secret>`); 32+ characters. */
+  INTEGRATION_WEBHOOK_SECRET_ARN: nonEmpty,
+  /** ARN of the Connector API client token's secret; empty: the same secret as MEWS_CLIENT_TOKEN_SECRET_ARN. */
+  CONNECTOR_CLIENT_TOKEN_SECRET_ARN: z.string().default(''),
+  /** `Client` on every Connector API call: unique name and version of this integration. */
+  MEWS_CONNECTOR_CLIENT_NAME: nonEmpty.default(DEFAULT_CONNECTOR_CLIENT_NAME),
+  /** Recovery window of a deleted integration's access-token secret. */
+  SECRET_RECOVERY_WINDOW_DAYS: wholeNumber,
+});
+
 export type SchedulePollsEnv = z.infer<typeof schedulePollsEnvSchema>;
 export type PollAccountEnv = z.infer<typeof pollAccountEnvSchema>;
 export type SyncConnectionEnv = z.infer<typeof syncConnectionEnvSchema>;
 export type RelayOutboxEnv = z.infer<typeof relayOutboxEnvSchema>;
+export type WebhookEnv = z.infer<typeof webhookEnvSchema>;
 
 /** Parses `env` with `schema`, or throws one message naming every bad variable and what it must be. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {

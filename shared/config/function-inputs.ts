@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What EventBridge Scheduler passes to the scheduled functions (the schedule target's input).

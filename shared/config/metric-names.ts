@@ -28,6 +28,16 @@ export const METRIC = {
   eventsPublished: 'EventsPublished',
   /** relay-outbox: events not published this time (they stay in the outbox), malformed items included. */
   eventsFailed: 'EventsFailed',
+  /** webhook: change notifications accepted (a poll or sync queued). */
+  notificationAccepted: 'ChangeNotificationAccepted',
+  /** webhook: integration webhooks acted on (provisioned, changed, token rotated). */
+  integrationWebhookApplied: 'IntegrationWebhookApplied',
+  /** webhook: requests refused for a wrong client token or URL secret (someone other than Mews?). */
+  webhookUnauthenticated: 'WebhookUnauthenticated',
+  /** webhook: malformed requests (bad JSON, missing fields, unknown type), 404s and 405s included. */
+  webhookRejected: 'WebhookRejected',
+  /** webhook: requests that failed on our side (queue, table, vault, Connector API): Mews re-sends; alarm. */
+  webhookFailed: 'WebhookFailed',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

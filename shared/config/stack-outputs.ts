@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The deployed stack's outputs: the CDK stack writes them, the CLI finds the stack's parts by them. */
 export const OUTPUT_KEYS = {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AccountId, ConnectionId } from './model.js';
+import type { AccountId, ConnectionId, IntegrationId } from './model.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -45,3 +45,11 @@ export const isConnectionId = (s: string): s is ConnectionId => CONNECTION_ID.te
 export function eventIdFor(detailType: string, ...key: (string | number)[]): string {
   return `evt_${sha256([detailType, ...key].join('\n')).slice(0, 32)}`;
 }
+
+/** An integration's id: a hash of Mews' integration id (untrusted webhook input), so it is always `int_` + hex. */
+export function integrationIdFromMewsId(mewsIntegrationId: string): IntegrationId {
+  return `int_${sha256(`mews-integration:${mewsIntegrationId.trim().toLowerCase()}`).slice(0, 24)}`;
+}
+
+const INTEGRATION_ID = /^int_[0-9a-f]{24}$/;
+export const isIntegrationId = (s: string): s is IntegrationId => INTEGRATION_ID.test(s);

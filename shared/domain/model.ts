@@ -108,3 +108,48 @@ export interface OutboxEvent {
   time: string;
   detail: Record<string, unknown>;
 }
+
+export type IntegrationId = `int_${string}`;
+
+/** The enterprise's configuration as Mews' Connector API `configuration/get` describes it (no token). */
+export interface EnterpriseConfiguration {
+  id: string;
+  name: string;
+  chainId: string | null;
+  timeZoneIdentifier: string | null;
+  defaultLanguageCode: string | null;
+  legalEnvironmentCode: string | null;
+  /** Gross or Net. */
+  pricing: string | null;
+  countryCode: string | null;
+  currencies: { currency: string; isDefault: boolean; isEnabled: boolean }[];
+}
+
+/**
+ * A Connector API integration of an enterprise (Mews: "the connection between an enterprise and an
+ * API client, with its own access token"), announced by Mews' integration webhooks. The access
+ * token lives in the vault only.
+ */
+export interface Integration {
+  /** `int_` + a hash of Mews' integration id: a stable key with a safe alphabet. */
+  id: IntegrationId;
+  /** Mews' integration id (a GUID, not a secret). */
+  mewsId: string;
+  name: string;
+  enterprise: { id: string; name: string };
+  service: { id: string; name: string } | null;
+  enabled: boolean;
+  canceled: boolean;
+  /** Set by IntegrationDeleted (Mews' DeletedUtc, or when it arrived); nothing changes it afterwards. */
+  deletedAt: string | null;
+  /** Bumped on every applied change; part of the change events' ids. */
+  version: number;
+  /** Mews' CreatedUtc. */
+  createdUtc: string;
+  recordedAt: string;
+  changedAt: string | null;
+  /** Where the access token lives: a Secrets Manager ARN, or a local vault reference. */
+  secretRef: string;
+  /** Null when Mews refused `configuration/get` (e.g. the integration was created disabled). */
+  enterpriseConfiguration: EnterpriseConfiguration | null;
+}

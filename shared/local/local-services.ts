@@ -6,19 +6,35 @@ import { FileTokenVault } from '../adapters/local/file-token-vault.js';
 import { InProcessQueue } from '../adapters/local/in-process-queue.js';
 import { type DeliveredEvent, JsonlEventSink } from '../adapters/local/jsonl-event-sink.js';
 import { stderrLogger } from '../adapters/local/stderr-logger.js';
+import {
+  ConnectorClient,
+  DEFAULT_CONNECTOR_CLIENT_NAME,
+} from '../adapters/mews-connector/connector-client.js';
 import type { LocalConfig } from '../config/local-config.js';
 import type { MewsEnvironment } from '../domain/events/event-parts.js';
 import { ChannelManagerClient } from '../mews/channel-manager-client.js';
 import { systemClock } from '../ports/clock.js';
+import type { ConnectorApi } from '../ports/connector-api.js';
+import type { IntegrationStore } from '../ports/integration-store.js';
 import type { Logger } from '../ports/logger.js';
+import type { IntegrationTokenVault } from '../ports/token-vault.js';
 import { loadDefaultSeed } from '../simulator/default-seed.js';
 import { startMewsSimulator } from '../simulator/start-simulator.js';
+import { secretMatcher } from '../use-cases/webhook-auth.js';
 import type { LocalPipeline } from './run-cycle.js';
 import { readRuntimeFile } from './runtime-file.js';
 
 export interface LocalServices extends LocalPipeline {
   dynamodbEndpoint: string;
   mewsAddress: string;
+  /** Integrations, in the same DynamoDB table (the same store object as `store`, when it is built here). */
+  integrations: IntegrationStore;
+  /** Integration access tokens, in the same vault (the same object as `vault`, when it is built here). */
+  integrationVault: IntegrationTokenVault;
+  /** Mews' Connector API (configuration/get), on the same platform address. */
+  connector: ConnectorApi;
+  /** Constant-time check of a presented client token (change notifications) against the configured one. */
+  clientTokenMatches: (candidate: unknown) => boolean;
   /** Stops what this call started (DynamoDB Local, simulator); leaves a running `npm start` alone. */
   close(): Promise<void>;
 }
@@ -30,6 +46,8 @@ export interface LocalServicesOptions {
   dynamodbEndpoint?: string;
   /** Use this Mews (else config.mews, a running `npm start`'s simulator, or a new in-process simulator). */
   mews?: { platformAddress: string; clientToken: string; environment: MewsEnvironment };
+  /** Connector API: the `Client` name (default DEFAULT_CONNECTOR_CLIENT_NAME) and client token (default: the Mews client token). */
+  connector?: { clientName?: string; clientToken?: string };
 }
 
 /**
@@ -50,16 +68,27 @@ export async function openLocalServices(
     const mews = await openMews(config, options.mews, running?.simulatorAddress ?? null, closers);
     const logger = options.logger ?? stderrLogger(config.logLevel);
 
+    const store = new DynamoStateStore({ client: dynamo.client, tableName: config.tableName });
+    const vault = new FileTokenVault({ dir: join(config.stateDir, 'secrets') });
     return {
       dynamodbEndpoint: dynamo.endpoint,
       mewsAddress: mews.platformAddress,
-      store: new DynamoStateStore({ client: dynamo.client, tableName: config.tableName }),
+      store,
+      integrations: store,
       mews: new ChannelManagerClient({
         platformAddress: mews.platformAddress,
         clientToken: mews.clientToken,
         logger,
       }),
-      vault: new FileTokenVault({ dir: join(config.stateDir, 'secrets') }),
+      vault,
+      integrationVault: vault,
+      connector: new ConnectorClient({
+        platformAddress: mews.platformAddress,
+        clientToken: options.connector?.clientToken ?? mews.clientToken,
+        clientName: options.connector?.clientName ?? DEFAULT_CONNECTOR_CLIENT_NAME,
+        logger,
+      }),
+      clientTokenMatches: secretMatcher(mews.clientToken),
       publisher: new JsonlEventSink({
         file: join(config.stateDir, 'events.jsonl'),
         source: config.eventSource,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const getChannelsResponseSchema = z.object({
   channels: z.array(z.object({ code: z.number().int(), name: z.string() })),

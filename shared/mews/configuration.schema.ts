@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * getConfiguration, lenient where Mews' own sample is: optional values arrive as

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const errorItem = z.object({ code: z.number().int(), message: z.string().nullish() });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * getProperties, as documented and as Mews' own sample sends it.

@@ -1,4 +1,4 @@
-import type { ConnectionId } from '../domain/model.js';
+import type { ConnectionId, IntegrationId } from '../domain/model.js';
 
 /**
  * Where connection tokens live (Secrets Manager; locally an owner-only directory).
@@ -13,4 +13,22 @@ export interface TokenVault {
    * the window restores it. Already scheduled or already gone is not an error.
    */
   scheduleDeletion(connectionId: ConnectionId, recoveryDays: number): Promise<void>;
+}
+
+/**
+ * Where Connector API access tokens live: the same store as connection tokens (one secret per
+ * integration, named from its id under the same prefix), kept apart from connection tokens by id.
+ */
+export interface IntegrationTokenVault {
+  /**
+   * Stores the integration's access token: creates the secret, or gives an existing one (or one
+   * scheduled for deletion) this token when it holds another (Mews regenerated it). Idempotent.
+   */
+  putIntegrationToken(
+    integrationId: IntegrationId,
+    token: string,
+  ): Promise<{ ref: string; created: boolean }>;
+  getIntegrationToken(integrationId: IntegrationId): Promise<string | undefined>;
+  /** As TokenVault.scheduleDeletion: restorable by a put within the window. */
+  scheduleIntegrationTokenDeletion(integrationId: IntegrationId, recoveryDays: number): Promise<void>;
 }

@@ -1,9 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configurationPatchSchema, mewsConfigurationSchema } from './configuration-schema.js';
 import { faultSpecSchema, OPERATIONS } from './faults.js';
 import { BodyTooLargeError, isRecord, parseJson, readBody, sendJson } from './http-io.js';
 import type { AdminHandler } from './request-dispatcher.js';
 import type { SimulatorControl } from './simulator-control.js';
+import { INTEGRATION_STATUSES, integrationSpecSchema } from './simulator-integrations.js';
 import {
   accountSpecSchema,
   enterpriseSpecSchema,
@@ -11,6 +12,7 @@ import {
   propertySpecSchema,
   SimulatorInputError,
 } from './simulator-specs.js';
+import { NOTIFICATION_TYPES, webhookTargetSchema } from './webhook-sender.js';
 
 /**
  * The control API over HTTP: `POST /_admin/<method>` with the method's arguments as
@@ -143,6 +145,80 @@ export const ADMIN_ROUTES: Record<string, AdminRoute> = {
     run: (c) => c.clearCalls(),
   }),
   reset: route({ method: 'POST', summary: 'back to the seed', input: none, run: (c) => c.reset() }),
+  setConnectionEnabled: route({
+    method: 'POST',
+    summary: '{ token, enabled }: a disabled connection answers getConfiguration with code 3',
+    input: z.strictObject({ token: id, enabled: z.boolean() }),
+    run: (c, i) => c.setConnectionEnabled(i.token, i.enabled),
+  }),
+  setWebhookTarget: route({
+    method: 'POST',
+    summary: '{ url, integrationSecret? }: where change notifications and integration webhooks go',
+    input: webhookTargetSchema,
+    run: (c, i) => c.setWebhookTarget(i),
+  }),
+  notify: route({
+    method: 'POST',
+    summary: `{ connectionToken, type: 0-4 | ${NOTIFICATION_TYPES.join('|')}, clientToken?, path? } -> the answer`,
+    input: z.strictObject({
+      connectionToken: id,
+      type: z.union([z.number().int(), z.enum(NOTIFICATION_TYPES)]),
+      clientToken: z.string().optional(),
+      path: z.string().optional(),
+    }),
+    run: (c, { connectionToken, type, ...options }) => c.notify(connectionToken, type, options),
+  }),
+  sendIntegrationWebhook: route({
+    method: 'POST',
+    summary: '{ action, integrationId | data, secret? } -> the answer',
+    input: z
+      .strictObject({
+        action: id,
+        integrationId: id.optional(),
+        data: z.record(z.string(), z.unknown()).optional(),
+        secret: z.string().optional(),
+      })
+      .refine((i) => (i.integrationId === undefined) !== (i.data === undefined), {
+        message: 'give integrationId or data',
+      }),
+    run: (c, i) =>
+      c.sendIntegrationWebhook(
+        i.action,
+        i.data ?? i.integrationId ?? '',
+        i.secret === undefined ? {} : { secret: i.secret },
+      ),
+  }),
+  webhooks: route({
+    method: 'GET',
+    summary: 'change notifications and webhooks sent (no tokens)',
+    input: none,
+    run: (c) => c.sentWebhooks(),
+  }),
+  addIntegration: route({
+    method: 'POST',
+    summary:
+      '{ enterpriseId, name?, accessToken?, enabled?, service?, requestor? } -> { integrationId, accessToken }',
+    input: integrationSpecSchema,
+    run: (c, i) => c.addIntegration(i),
+  }),
+  setIntegrationStatus: route({
+    method: 'POST',
+    summary: `{ integrationId, status: ${INTEGRATION_STATUSES.join('|')} } (sends nothing)`,
+    input: z.strictObject({ integrationId: id, status: z.enum(INTEGRATION_STATUSES) }),
+    run: (c, i) => c.setIntegrationStatus(i.integrationId, i.status),
+  }),
+  rotateIntegrationAccessToken: route({
+    method: 'POST',
+    summary: '{ integrationId } -> { accessToken }',
+    input: z.strictObject({ integrationId: id }),
+    run: (c, i) => ({ accessToken: c.rotateIntegrationAccessToken(i.integrationId) }),
+  }),
+  integrations: route({
+    method: 'GET',
+    summary: 'Connector API integrations, and configuration/get requests',
+    input: none,
+    run: (c) => ({ integrations: c.integrations(), requests: c.connectorRequests() }),
+  }),
 };
 
 export function createAdminHandler(control: SimulatorControl): AdminHandler {
@@ -168,7 +244,7 @@ export function createAdminHandler(control: SimulatorControl): AdminHandler {
     }
     try {
       const input = req.method === 'GET' ? Object.fromEntries(url.searchParams) : await jsonBody(req);
-      const result = adminRoute.run(control, parseInput(adminRoute.input, input, `${name} input`));
+      const result = await adminRoute.run(control, parseInput(adminRoute.input, input, `${name} input`));
       sendJson(res, 200, result ?? { ok: true });
     } catch (error) {
       if (error instanceof SimulatorInputError) sendJson(res, 400, { error: error.message });

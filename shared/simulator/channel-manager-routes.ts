@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ApiAnswer, type ApiOperation, mewsError } from './api-operation.js';
 import type { MewsConfiguration } from './configuration-schema.js';
 import { isRecord } from './http-io.js';
@@ -14,6 +14,7 @@ import type { PropertyRecord, SimulatorState } from './simulator-state.js';
 export const CHANNEL_MANAGER_BASE_PATH = '/api/channelManager/v1';
 
 const INVALID_TOKENS = "Invalid 'clientToken' or 'connectionToken'.";
+const CONNECTION_DISABLED = 'The connection is disabled.';
 const INVALID_EMAIL = "Invalid 'clientToken' or 'email': the email must belong to a verified employee.";
 
 const flag = z.boolean().nullish();
@@ -118,6 +119,9 @@ export function channelManagerOperations(context: {
         if (value.clientToken !== clientToken) return mewsError(8, INVALID_TOKENS);
         const property = state.propertyOfToken(value.connectionToken);
         if (!property) return mewsError(8, INVALID_TOKENS);
+        if (!state.isConnectionEnabled(value.connectionToken)) {
+          return { ...mewsError(3, CONNECTION_DISABLED), propertyId: property.id };
+        }
         return {
           body: configurationAnswer(value.connectionToken, property.configuration, value.extent ?? {}),
           propertyId: property.id,

@@ -6,11 +6,19 @@ export type {
   MewsConfiguration,
   MewsConfigurationInput,
 } from './configuration-schema.js';
+export type { ConnectorRequestLogEntry } from './connector-routes.js';
+export { CONNECTOR_BASE_PATH } from './connector-routes.js';
 export { loadDefaultSeed } from './default-seed.js';
 export type { ActiveFault, FaultKind, FaultSpec, OperationName } from './faults.js';
 export { OPERATIONS } from './faults.js';
 export { generateConfiguration, LARGE_PROPERTY_SIZE } from './large-property.js';
 export type { SimulatorControl } from './simulator-control.js';
+export type {
+  AddedIntegration,
+  IntegrationRecord,
+  IntegrationSpec,
+  IntegrationStatus,
+} from './simulator-integrations.js';
 export type {
   AccountSpec,
   ConfigurationSize,
@@ -23,3 +31,9 @@ export { SimulatorInputError } from './simulator-specs.js';
 export type { AddedEnterprise, AddedProperty, StateSummary } from './simulator-state.js';
 export type { MewsSimulator, MewsSimulatorOptions } from './start-simulator.js';
 export { startMewsSimulator } from './start-simulator.js';
+export type {
+  NotificationTypeName,
+  SentWebhook,
+  SentWebhookLogEntry,
+  WebhookTarget,
+} from './webhook-sender.js';

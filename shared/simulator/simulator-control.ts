@@ -4,9 +4,24 @@ import type {
   MewsConfiguration,
   MewsConfigurationInput,
 } from './configuration-schema.js';
+import type { ConnectorRequestLogEntry } from './connector-routes.js';
 import type { ActiveFault, FaultBook, FaultSpec, OperationName } from './faults.js';
+import type {
+  AddedIntegration,
+  IntegrationBook,
+  IntegrationRecord,
+  IntegrationSpec,
+  IntegrationStatus,
+} from './simulator-integrations.js';
 import type { AccountSpec, EnterpriseSpec, ParsedSeed, PropertySpec } from './simulator-specs.js';
 import type { AddedEnterprise, AddedProperty, SimulatorState, StateSummary } from './simulator-state.js';
+import type {
+  NotificationTypeName,
+  SentWebhook,
+  SentWebhookLogEntry,
+  WebhookSender,
+  WebhookTarget,
+} from './webhook-sender.js';
 
 /**
  * The simulator's control API, used in-process by tests and over HTTP by the admin
@@ -48,8 +63,42 @@ export interface SimulatorControl {
   requests(): RequestLogEntry[];
   clearCalls(): void;
   state(): StateSummary;
-  /** Back to the seed: state, token counter, faults and counters. */
+  /** Back to the seed: state, token counter, faults and counters (integrations and webhook log too; the target stays). */
   reset(): void;
+
+  // ---- lifecycle in Mews, and Mews' push channels ----
+
+  /** Disables (enabled: false) or enables a connection: while disabled, getConfiguration answers code 3. */
+  setConnectionEnabled(token: string, enabled: boolean): void;
+  /** Where change notifications and integration webhooks go (the channel manager's address). */
+  setWebhookTarget(target: WebhookTarget): void;
+  /**
+   * Sends a change notification about a connection (type 0-4 or its name) with the client token
+   * (or `clientToken`), to `/changeNotification` (or `path`). Resolves with the answer.
+   */
+  notify(
+    connectionToken: string,
+    type: number | NotificationTypeName,
+    options?: { clientToken?: string; path?: string },
+  ): Promise<SentWebhook>;
+  /** Sends an integration webhook; `data` is an integration id (documented Data built from it) or the Data itself. */
+  sendIntegrationWebhook(
+    action: string,
+    data: string | Record<string, unknown>,
+    options?: { secret?: string },
+  ): Promise<SentWebhook>;
+  /** POSTs a raw body (string or object) to a path of the webhook target (malformed-input tests). */
+  postWebhook(path: string, body: string | Record<string, unknown>): Promise<SentWebhook>;
+  /** Change notifications and webhooks sent so far (no tokens). */
+  sentWebhooks(): SentWebhookLogEntry[];
+  /** Creates a Connector API integration of an enterprise with a (fake) access token. */
+  addIntegration(spec: IntegrationSpec): AddedIntegration;
+  setIntegrationStatus(integrationId: string, status: IntegrationStatus): void;
+  /** Regenerates the access token (the old one stops working); returns the new one. */
+  rotateIntegrationAccessToken(integrationId: string): string;
+  integrations(): IntegrationRecord[];
+  /** Connector API requests (configuration/get), with the `Client` each named; no tokens. */
+  connectorRequests(): ConnectorRequestLogEntry[];
 }
 
 export function createSimulatorControl(deps: {
@@ -57,8 +106,11 @@ export function createSimulatorControl(deps: {
   faults: FaultBook;
   log: CallLog;
   seed: ParsedSeed;
+  integrations: IntegrationBook;
+  sender: WebhookSender;
+  connector: { requests(): ConnectorRequestLogEntry[]; clear(): void };
 }): SimulatorControl {
-  const { state, faults, log, seed } = deps;
+  const { state, faults, log, seed, integrations, sender, connector } = deps;
   return {
     addConnection: (propertyId, options) => state.addConnection(propertyId, options),
     removeConnection: (token) => state.removeConnection(token),
@@ -85,6 +137,20 @@ export function createSimulatorControl(deps: {
       state.load(seed);
       faults.reset();
       log.clear();
+      integrations.reset();
+      sender.clear();
+      connector.clear();
     },
+    setConnectionEnabled: (token, enabled) => state.setConnectionEnabled(token, enabled),
+    setWebhookTarget: (target) => sender.setTarget(target),
+    notify: (connectionToken, type, options) => sender.notify(connectionToken, type, options),
+    sendIntegrationWebhook: (action, data, options) => sender.sendIntegrationWebhook(action, data, options),
+    postWebhook: (path, body) => sender.postRaw(path, body),
+    sentWebhooks: () => sender.sent(),
+    addIntegration: (spec) => integrations.add(spec),
+    setIntegrationStatus: (integrationId, status) => integrations.setStatus(integrationId, status),
+    rotateIntegrationAccessToken: (integrationId) => integrations.rotateAccessToken(integrationId),
+    integrations: () => integrations.list(),
+    connectorRequests: () => connector.requests(),
   };
 }

@@ -91,6 +91,8 @@ export class SimulatorState {
   private properties = new Map<string, PropertyRecord>();
   private accounts = new Map<string, AccountRecord>();
   private tokens = new Map<string, string>();
+  /** Connections disabled in Mews: listed by getProperties, refused by getConfiguration (code 3). */
+  private disabled = new Set<string>();
   private counters = { token: 0, enterprise: 0, property: 0 };
   channels: Channel[] = [];
 
@@ -104,6 +106,7 @@ export class SimulatorState {
     this.properties.clear();
     this.accounts.clear();
     this.tokens.clear();
+    this.disabled.clear();
     this.counters = { token: 0, enterprise: 0, property: 0 };
     this.channels = seed.channels.map((c) => ({ ...c }));
     for (const enterprise of seed.enterprises) this.addEnterprise(enterprise);
@@ -165,7 +168,25 @@ export class SimulatorState {
     if (!property) return false;
     property.connections = property.connections.filter((c) => c.token !== token);
     this.tokens.delete(token);
+    this.disabled.delete(token);
     return true;
+  }
+
+  /** Disables (or enables again) a connection, as a property can in Mews: getConfiguration answers code 3 meanwhile. */
+  setConnectionEnabled(token: string, enabled: boolean): void {
+    if (!this.tokens.has(token)) throw new SimulatorInputError('no such connection');
+    if (enabled) this.disabled.delete(token);
+    else this.disabled.add(token);
+  }
+
+  isConnectionEnabled(token: string): boolean {
+    return !this.disabled.has(token);
+  }
+
+  /** An enterprise's id, name and property ids (for the Connector API). */
+  enterpriseInfo(id: string): { id: string; name: string; propertyIds: string[] } {
+    const enterprise = this.enterprise(id);
+    return { id: enterprise.id, name: enterprise.name, propertyIds: [...enterprise.propertyIds] };
   }
 
   // ---- properties and configurations ----

@@ -3,13 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { createAdminHandler } from './admin-routes.js';
 import { CallLog } from './call-log.js';
 import { channelManagerOperations } from './channel-manager-routes.js';
+import { CONNECTOR_BASE_PATH, createConnectorHandler } from './connector-routes.js';
 import { loadDefaultSeed } from './default-seed.js';
 import { FaultBook } from './faults.js';
 import { sendJson } from './http-io.js';
 import { createRequestDispatcher } from './request-dispatcher.js';
 import { createSimulatorControl, type SimulatorControl } from './simulator-control.js';
+import { IntegrationBook } from './simulator-integrations.js';
 import { parseInput, type SeedFile, seedFileSchema } from './simulator-specs.js';
 import { SimulatorState } from './simulator-state.js';
+import { WebhookSender, type WebhookTarget } from './webhook-sender.js';
 
 export interface MewsSimulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -20,6 +23,8 @@ export interface MewsSimulatorOptions {
   seed?: SeedFile;
   /** Overrides the seed's client token. */
   clientToken?: string;
+  /** Where change notifications and integration webhooks go (also settable later). */
+  webhookTarget?: WebhookTarget;
 }
 
 export interface MewsSimulator extends SimulatorControl {
@@ -41,7 +46,19 @@ export async function startMewsSimulator(options: MewsSimulatorOptions = {}): Pr
   const state = new SimulatorState(seed);
   const faults = new FaultBook();
   const log = new CallLog();
-  const control = createSimulatorControl({ state, faults, log, seed });
+  const integrations = new IntegrationBook((id) => {
+    try {
+      state.enterpriseInfo(id);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const sender = new WebhookSender({ state, integrations, clientToken });
+  if (options.webhookTarget) sender.setTarget(options.webhookTarget);
+  // The Connector API accepts the same client token (one partner, one token, in the simulator).
+  const connector = createConnectorHandler({ state, integrations, clientToken });
+  const control = createSimulatorControl({ state, faults, log, seed, integrations, sender, connector });
   const dispatcher = createRequestDispatcher({
     operations: channelManagerOperations({ state, clientToken }),
     faults,
@@ -50,7 +67,11 @@ export async function startMewsSimulator(options: MewsSimulatorOptions = {}): Pr
   });
 
   const server = createServer((req, res) => {
-    dispatcher.handle(req, res).catch((error: unknown) => {
+    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+    const handled = url.pathname.startsWith(`${CONNECTOR_BASE_PATH}/`)
+      ? connector.handle(req, res, url)
+      : dispatcher.handle(req, res);
+    handled.catch((error: unknown) => {
       // A simulator bug, not a simulated failure: say so loudly.
       console.error('mews simulator: request failed', error);
       sendJson(res, 500, { error: 'simulator internal error' });

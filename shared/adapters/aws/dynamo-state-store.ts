@@ -19,10 +19,13 @@ import type {
   Connection,
   ConnectionId,
   Discovery,
+  Integration,
+  IntegrationId,
   Membership,
   OutboxEvent,
 } from '../../domain/model.js';
 import { mapLimit } from '../../lib/map-limit.js';
+import type { IntegrationStore, IntegrationUpdate } from '../../ports/integration-store.js';
 import type { AccountView, ConnectionUpdate, ProvisionInput, StateStore } from '../../ports/state-store.js';
 import {
   accountFromItem,
@@ -30,6 +33,8 @@ import {
   connectionFromItem,
   eventToItem,
   type Item,
+  integrationFromItem,
+  integrationToItem,
   membershipFromItem,
   newConnectionItem,
   newMembershipItem,
@@ -40,6 +45,7 @@ import {
   BY_TYPE_INDEX,
   CONNECTIONS_PARTITION,
   EVENTS_BY_SUBJECT_INDEX,
+  INTEGRATIONS_PARTITION,
   ITEM_TYPE,
   keys,
   MAX_SNAPSHOT_BYTES,
@@ -162,7 +168,7 @@ function sleep(ms: number): Promise<void> {
  * existing, and a replayed transaction (cancelled because it already happened) returns the
  * idempotent outcome instead of failing.
  */
-export class DynamoStateStore implements StateStore {
+export class DynamoStateStore implements StateStore, IntegrationStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #ttlSeconds: number;
@@ -582,6 +588,68 @@ export class DynamoStateStore implements StateStore {
       ScanIndexForward: true,
     });
     return items.map(outboxEventFromItem);
+  }
+
+  // ---- integrations (Connector API) ----
+
+  async recordIntegration(integration: Integration, events: OutboxEvent[]): Promise<'created' | 'exists'> {
+    this.#checkEvents(events, 1);
+    const result = await this.#transact([
+      {
+        Put: {
+          TableName: this.#table,
+          Item: integrationToItem(integration),
+          ConditionExpression: NOT_EXISTS,
+        },
+      },
+      ...this.#eventPuts(events),
+    ]);
+    if (result.ok) return 'created';
+    if (result.reasons[0]?.Code === 'ConditionalCheckFailed') return 'exists';
+    throw this.#cancellationError(result, events, 1);
+  }
+
+  async getIntegration(id: IntegrationId): Promise<Integration | undefined> {
+    const item = await this.#get(keys.integration(id));
+    return item ? integrationFromItem(item) : undefined;
+  }
+
+  async listIntegrations(): Promise<Integration[]> {
+    return (await this.#queryByType(INTEGRATIONS_PARTITION)).map(integrationFromItem);
+  }
+
+  async updateIntegration(update: IntegrationUpdate): Promise<'applied' | 'stale'> {
+    const { id, expectedVersion, changes, events } = update;
+    this.#checkEvents(events, 1);
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = {
+      ':expected': expectedVersion,
+      ':next': expectedVersion + 1,
+      ':at': update.at,
+    };
+    const sets = ['#version = :next', 'changedAt = :at'];
+    for (const [field, value] of Object.entries(changes)) {
+      if (value === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+    const result = await this.#transact([
+      {
+        Update: {
+          TableName: this.#table,
+          Key: keys.integration(id),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `${EXISTS} AND #version = :expected`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      ...this.#eventPuts(events),
+    ]);
+    if (result.ok) return 'applied';
+    if (result.reasons[0]?.Code === 'ConditionalCheckFailed') return 'stale';
+    throw this.#cancellationError(result, events, 1);
   }
 
   // ---- helpers ----

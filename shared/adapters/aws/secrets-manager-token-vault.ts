@@ -9,12 +9,14 @@ import {
   type SecretsManagerClient,
   type Tag,
 } from '@aws-sdk/client-secrets-manager';
-import type { ConnectionId } from '../../domain/model.js';
-import type { TokenVault } from '../../ports/token-vault.js';
+import type { ConnectionId, IntegrationId } from '../../domain/model.js';
+import type { IntegrationTokenVault, TokenVault } from '../../ports/token-vault.js';
 import { AwsAdapterError, awsErrorCode, describeAwsError } from './aws-support.js';
 
 /** Tag on every connection secret, so the secret can be traced back without its name. */
 export const CONNECTION_ID_TAG = 'provisioner:connection-id';
+/** Tag on every integration access-token secret. */
+export const INTEGRATION_ID_TAG = 'provisioner:integration-id';
 
 export interface SecretsManagerTokenVaultOptions {
   client: SecretsManagerClient;
@@ -30,7 +32,7 @@ export interface SecretsManagerTokenVaultOptions {
  * Secrets Manager behind the TokenVault port: one secret per connection, named from its id.
  * Errors are AwsAdapterError and name the connection and the call, never the token.
  */
-export class SecretsManagerTokenVault implements TokenVault {
+export class SecretsManagerTokenVault implements TokenVault, IntegrationTokenVault {
   private readonly client: SecretsManagerClient;
   private readonly prefix: string;
   private readonly kmsKeyId: string;
@@ -41,7 +43,7 @@ export class SecretsManagerTokenVault implements TokenVault {
     this.prefix = options.prefix;
     this.kmsKeyId = options.kmsKeyId;
     this.tags = Object.entries(options.tags ?? {})
-      .filter(([key]) => key !== CONNECTION_ID_TAG)
+      .filter(([key]) => key !== CONNECTION_ID_TAG && key !== INTEGRATION_ID_TAG)
       .map(([Key, Value]) => ({ Key, Value }));
   }
 
@@ -116,6 +118,106 @@ export class SecretsManagerTokenVault implements TokenVault {
     }
   }
 
+  // ---- integration access tokens (same prefix, `int_` ids) ----
+
+  integrationSecretName(integrationId: IntegrationId): string {
+    return `${this.prefix}${integrationId}`;
+  }
+
+  /**
+   * CreateSecret (request token derived from the id, so a retry is the same request); a secret
+   * that exists keeps its value when it is this token, else gets it as a new version (Mews
+   * regenerated the key); one scheduled for deletion is restored first.
+   */
+  async putIntegrationToken(
+    integrationId: IntegrationId,
+    token: string,
+  ): Promise<{ ref: string; created: boolean }> {
+    if (typeof token !== 'string' || token === '') {
+      throw new Error(`refusing to store an empty access token for integration ${integrationId}`);
+    }
+    const name = this.integrationSecretName(integrationId);
+    try {
+      const out = await this.client.send(
+        new CreateSecretCommand({
+          Name: name,
+          Description: `Mews Connector API access token of ${integrationId} (managed by the connection provisioner)`,
+          KmsKeyId: this.kmsKeyId,
+          SecretString: token,
+          ClientRequestToken: requestTokenFor('create', integrationId),
+          Tags: [{ Key: INTEGRATION_ID_TAG, Value: integrationId }, ...this.tags],
+        }),
+      );
+      return { ref: requireIntegrationArn(out.ARN, 'CreateSecret', integrationId), created: true };
+    } catch (error) {
+      if (awsErrorCode(error) === 'ResourceExistsException') {
+        return { ref: await this.replaceIfDifferent(name, integrationId, token), created: false };
+      }
+      if (isScheduledForDeletion(error)) {
+        try {
+          await this.client.send(new RestoreSecretCommand({ SecretId: name }));
+        } catch (restoreError) {
+          throw wrapIntegration('RestoreSecret', integrationId, restoreError, token);
+        }
+        return { ref: await this.replaceIfDifferent(name, integrationId, token), created: false };
+      }
+      throw wrapIntegration('CreateSecret', integrationId, error, token);
+    }
+  }
+
+  async getIntegrationToken(integrationId: IntegrationId): Promise<string | undefined> {
+    try {
+      const out = await this.client.send(
+        new GetSecretValueCommand({ SecretId: this.integrationSecretName(integrationId) }),
+      );
+      return out.SecretString === '' ? undefined : out.SecretString;
+    } catch (error) {
+      if (awsErrorCode(error) === 'ResourceNotFoundException' || isScheduledForDeletion(error))
+        return undefined;
+      throw wrapIntegration('GetSecretValue', integrationId, error);
+    }
+  }
+
+  async scheduleIntegrationTokenDeletion(integrationId: IntegrationId, recoveryDays: number): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteSecretCommand({
+          SecretId: this.integrationSecretName(integrationId),
+          RecoveryWindowInDays: recoveryDays,
+        }),
+      );
+    } catch (error) {
+      if (awsErrorCode(error) === 'ResourceNotFoundException' || isScheduledForDeletion(error)) return;
+      throw wrapIntegration('DeleteSecret', integrationId, error);
+    }
+  }
+
+  /** The secret's ARN after making sure it holds `token` (a new version only when it held another). */
+  private async replaceIfDifferent(
+    name: string,
+    integrationId: IntegrationId,
+    token: string,
+  ): Promise<string> {
+    let current: { ARN?: string | undefined; SecretString?: string | undefined } | undefined;
+    try {
+      current = await this.client.send(new GetSecretValueCommand({ SecretId: name }));
+    } catch (error) {
+      // A secret created without a value has no current version: give it one below.
+      if (awsErrorCode(error) !== 'ResourceNotFoundException')
+        throw wrapIntegration('GetSecretValue', integrationId, error, token);
+    }
+    if (current?.SecretString === token) {
+      return requireIntegrationArn(current.ARN, 'GetSecretValue', integrationId);
+    }
+    try {
+      // No request token: each differing value is a new version (a repeat finds it equal above).
+      const out = await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: token }));
+      return requireIntegrationArn(out.ARN, 'PutSecretValue', integrationId);
+    } catch (error) {
+      throw wrapIntegration('PutSecretValue', integrationId, error, token);
+    }
+  }
+
   private async describeArn(name: string, connectionId: ConnectionId): Promise<string> {
     try {
       const out = await this.client.send(new DescribeSecretCommand({ SecretId: name }));
@@ -179,7 +281,10 @@ export async function readClientToken(client: SecretsManagerClient, secretArn: s
  * 36 characters (the API takes 32 to 64), UUID-shaped, the same for the same connection and
  * purpose: it becomes the version id, so a retried request is recognised as the same one.
  */
-export function requestTokenFor(purpose: 'create' | 'restore', connectionId: ConnectionId): string {
+export function requestTokenFor(
+  purpose: 'create' | 'restore',
+  connectionId: ConnectionId | IntegrationId,
+): string {
   const hex = createHash('sha256').update(`mews-provisioner:${purpose}-secret:${connectionId}`).digest('hex');
   // RFC 9562 version 8 (custom) layout, so tools that check UUID syntax accept it.
   const variant = ((Number.parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
@@ -209,6 +314,55 @@ function requireArn(arn: string | undefined, call: string, connectionId: Connect
 function wrap(call: string, connectionId: ConnectionId, error: unknown, token?: string): AwsAdapterError {
   return new AwsAdapterError(
     `Secrets Manager ${call} failed for connection ${connectionId}`,
+    describeAwsError(error, token === undefined ? [] : [token]),
+  );
+}
+
+/**
+ * A secret's string value by ARN (the integration webhook's URL secret, say); an error naming the
+ * secret (never the value) when it cannot be read or is empty.
+ */
+export async function readSecretValue(
+  client: SecretsManagerClient,
+  secretArn: string,
+  what: string,
+): Promise<string> {
+  let value: string | undefined;
+  try {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    value = out.SecretString;
+  } catch (error) {
+    throw new AwsAdapterError(
+      `Secrets Manager GetSecretValue failed for the ${what} secret ${secretArn}`,
+      describeAwsError(error),
+    );
+  }
+  const text = value?.trim() ?? '';
+  if (text === '') throw new Error(`the ${what} secret ${secretArn} has no value`);
+  return text;
+}
+
+function requireIntegrationArn(arn: string | undefined, call: string, integrationId: IntegrationId): string {
+  if (arn === undefined || arn === '') {
+    throw new AwsAdapterError(`Secrets Manager ${call} for integration ${integrationId}`, {
+      code: 'MissingArn',
+      message: 'the response has no ARN',
+      httpStatusCode: undefined,
+      requestId: undefined,
+      retryable: false,
+    });
+  }
+  return arn;
+}
+
+function wrapIntegration(
+  call: string,
+  integrationId: IntegrationId,
+  error: unknown,
+  token?: string,
+): AwsAdapterError {
+  return new AwsAdapterError(
+    `Secrets Manager ${call} failed for integration ${integrationId}`,
     describeAwsError(error, token === undefined ? [] : [token]),
   );
 }

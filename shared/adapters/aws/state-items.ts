@@ -10,6 +10,8 @@ import type {
   ConnectionId,
   ConnectionStatus,
   Discovery,
+  Integration,
+  IntegrationId,
   Membership,
   OutboxEvent,
 } from '../../domain/model.js';
@@ -18,6 +20,7 @@ import {
   BY_TYPE_INDEX,
   CONNECTIONS_PARTITION,
   EVENTS_BY_SUBJECT_INDEX,
+  INTEGRATIONS_PARTITION,
   ITEM_TYPE,
   keys,
   PENDING_OUTBOX_INDEX,
@@ -210,5 +213,66 @@ export function outboxEventFromItem(item: Item): OutboxEvent {
     subject: str(item, what, 'subject'),
     time: str(item, what, 'time'),
     detail: detail as Record<string, unknown>,
+  };
+}
+
+export function integrationToItem(integration: Integration): Item {
+  return {
+    ...keys.integration(integration.id),
+    type: ITEM_TYPE.integration,
+    [BY_TYPE_INDEX.partitionKey]: INTEGRATIONS_PARTITION,
+    [BY_TYPE_INDEX.sortKey]: integration.id,
+    id: integration.id,
+    mewsId: integration.mewsId,
+    name: integration.name,
+    enterprise: integration.enterprise,
+    service: integration.service,
+    enabled: integration.enabled,
+    canceled: integration.canceled,
+    deletedAt: integration.deletedAt,
+    version: integration.version,
+    createdUtc: integration.createdUtc,
+    recordedAt: integration.recordedAt,
+    changedAt: integration.changedAt,
+    secretRef: integration.secretRef,
+    enterpriseConfiguration: integration.enterpriseConfiguration,
+  };
+}
+
+function namedRef(item: Item, what: string, field: string): { id: string; name: string } {
+  const value = item[field] as { id?: unknown; name?: unknown } | null | undefined;
+  if (!value || typeof value.id !== 'string' || typeof value.name !== 'string') {
+    throw new MalformedItemError(what, item, field);
+  }
+  return { id: value.id, name: value.name };
+}
+
+function bool(item: Item, what: string, field: string): boolean {
+  const value = item[field];
+  if (typeof value !== 'boolean') throw new MalformedItemError(what, item, field);
+  return value;
+}
+
+export function integrationFromItem(item: Item): Integration {
+  const what = ITEM_TYPE.integration;
+  const configuration = item.enterpriseConfiguration ?? null;
+  if (configuration !== null && typeof configuration !== 'object') {
+    throw new MalformedItemError(what, item, 'enterpriseConfiguration');
+  }
+  return {
+    id: str(item, what, 'id') as IntegrationId,
+    mewsId: str(item, what, 'mewsId'),
+    name: str(item, what, 'name'),
+    enterprise: namedRef(item, what, 'enterprise'),
+    service: item.service == null ? null : namedRef(item, what, 'service'),
+    enabled: bool(item, what, 'enabled'),
+    canceled: bool(item, what, 'canceled'),
+    deletedAt: strOrNull(item, what, 'deletedAt'),
+    version: num(item, what, 'version'),
+    createdUtc: str(item, what, 'createdUtc'),
+    recordedAt: str(item, what, 'recordedAt'),
+    changedAt: strOrNull(item, what, 'changedAt'),
+    secretRef: str(item, what, 'secretRef'),
+    enterpriseConfiguration: configuration as Integration['enterpriseConfiguration'],
   };
 }

@@ -13,6 +13,7 @@
  * | connection  | CONNECTION#<connId>  | CONNECTION           |                             |                              | CONNECTIONS / <connId> |
  * | snapshot    | CONNECTION#<connId>  | SNAPSHOT#<digest>    |                             |                              |                        |
  * | event       | EVENT#<eventId>      | EVENT                | OUTBOX#PENDING / time#id    | SUBJECT#<subject> / time#id  |                        |
+ * | integration | INTEGRATION#<intId>  | INTEGRATION          |                             |                              | INTEGRATIONS / <intId> |
  *
  * Access patterns:
  * - getAccountView: ONE Query on `ACCOUNT#<id>` returns the account item ("ACCOUNT" sorts
@@ -86,6 +87,7 @@ export const GLOBAL_INDEXES: readonly GlobalIndexDefinition[] = [
 export const PENDING_OUTBOX_PARTITION = 'OUTBOX#PENDING';
 export const ACCOUNTS_PARTITION = 'ACCOUNTS';
 export const CONNECTIONS_PARTITION = 'CONNECTIONS';
+export const INTEGRATIONS_PARTITION = 'INTEGRATIONS';
 
 export const ACCOUNT_PREFIX = 'ACCOUNT#';
 export const CONNECTION_PREFIX = 'CONNECTION#';
@@ -93,6 +95,7 @@ export const SNAPSHOT_PREFIX = 'SNAPSHOT#';
 export const EVENT_PREFIX = 'EVENT#';
 export const SUBJECT_PREFIX = 'SUBJECT#';
 export const MEMBERS_PREFIX = 'MEMBERS#';
+export const INTEGRATION_PREFIX = 'INTEGRATION#';
 /** Snapshots kept per connection: the current one and a few before it. */
 export const SNAPSHOT_HISTORY = 5;
 
@@ -103,6 +106,7 @@ export const ITEM_TYPE = {
   connection: 'Connection',
   snapshot: 'Snapshot',
   event: 'Event',
+  integration: 'Integration',
 } as const;
 
 /** Largest compressed snapshot kept in the table (the item limit is 400 KB). */
@@ -121,6 +125,10 @@ export const keys = {
     sk: `${SNAPSHOT_PREFIX}${digest}`,
   }),
   event: (eventId: string) => ({ pk: `${EVENT_PREFIX}${eventId}`, sk: 'EVENT' }),
+  integration: (integrationId: string) => ({
+    pk: `${INTEGRATION_PREFIX}${integrationId}`,
+    sk: 'INTEGRATION',
+  }),
   /** Sort key shared by gsi1 and gsi2: time order, ties broken by event id. */
   eventOrder: (time: string, eventId: string) => `${time}#${eventId}`,
   subject: (subject: string) => `${SUBJECT_PREFIX}${subject}`,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ConnectionId } from '../../domain/model.js';
-import type { TokenVault } from '../../ports/token-vault.js';
+import type { ConnectionId, IntegrationId } from '../../domain/model.js';
+import type { IntegrationTokenVault, TokenVault } from '../../ports/token-vault.js';
 
 export const LOCAL_VAULT_REF_PREFIX = 'local-vault:';
 
@@ -10,9 +10,16 @@ const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
 /** Connection ids are `con_` + hex; anything else could escape the directory. */
 const SAFE_ID = /^con_[A-Za-z0-9_-]+$/;
+const SAFE_INTEGRATION_ID = /^int_[0-9a-f]+$/;
 
 interface VaultFile {
   connectionId: ConnectionId;
+  token: string;
+  storedAt: string;
+}
+
+interface IntegrationVaultFile {
+  integrationId: IntegrationId;
   token: string;
   storedAt: string;
 }
@@ -26,7 +33,7 @@ export interface FileTokenVaultOptions {
  * The local stand-in for Secrets Manager: one owner-only file per connection. This folder is
  * the only place under the state directory where a token is written.
  */
-export class FileTokenVault implements TokenVault {
+export class FileTokenVault implements TokenVault, IntegrationTokenVault {
   private readonly dir: string;
 
   constructor(options: FileTokenVaultOptions) {
@@ -104,6 +111,78 @@ export class FileTokenVault implements TokenVault {
       throw new Error(`the local vault file for ${connectionId} has no token: ${file}`);
     }
     return parsed.token;
+  }
+
+  // ---- integration access tokens: `int_<id>.json` beside the connection tokens ----
+
+  /** Writes the access token, replacing a different one (Mews regenerated it); restores a deleted one. */
+  async putIntegrationToken(
+    integrationId: IntegrationId,
+    token: string,
+  ): Promise<{ ref: string; created: boolean }> {
+    if (typeof token !== 'string' || token === '') {
+      throw new Error(`refusing to store an empty access token for integration ${integrationId}`);
+    }
+    const file = this.integrationFileFor(integrationId);
+    const deleted = join(this.dir, 'deleted', `${integrationId}.json`);
+    await this.ensureDir();
+    const ref = `${LOCAL_VAULT_REF_PREFIX}${integrationId}`;
+    const existed = await exists(file);
+    if (existed && (await this.getIntegrationToken(integrationId)) === token) return { ref, created: false };
+    const restoring = !existed && (await exists(deleted));
+    const content: IntegrationVaultFile = { integrationId, token, storedAt: new Date().toISOString() };
+    const temp = join(this.dir, `.${integrationId}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      const handle = await open(temp, 'wx', FILE_MODE);
+      try {
+        await handle.chmod(FILE_MODE);
+        await handle.writeFile(`${JSON.stringify(content)}\n`, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, file);
+      if (restoring) await rm(deleted, { force: true });
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw new Error(`could not write the local vault file for ${integrationId}: ${errorCode(error)}`);
+    }
+    return { ref, created: !existed && !restoring };
+  }
+
+  async getIntegrationToken(integrationId: IntegrationId): Promise<string | undefined> {
+    const file = this.integrationFileFor(integrationId);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      throw new Error(`could not read the local vault file for ${integrationId}: ${errorCode(error)}`);
+    }
+    let parsed: Partial<IntegrationVaultFile>;
+    try {
+      parsed = JSON.parse(text) as Partial<IntegrationVaultFile>;
+    } catch {
+      throw new Error(`the local vault file for ${integrationId} is not valid JSON: ${file}`);
+    }
+    if (typeof parsed.token !== 'string' || parsed.token === '') {
+      throw new Error(`the local vault file for ${integrationId} has no token: ${file}`);
+    }
+    return parsed.token;
+  }
+
+  async scheduleIntegrationTokenDeletion(integrationId: IntegrationId, _recoveryDays: number): Promise<void> {
+    const file = this.integrationFileFor(integrationId);
+    if (!(await exists(file))) return;
+    await mkdir(join(this.dir, 'deleted'), { recursive: true, mode: DIR_MODE });
+    await rename(file, join(this.dir, 'deleted', `${integrationId}.json`));
+  }
+
+  private integrationFileFor(integrationId: IntegrationId): string {
+    if (!SAFE_INTEGRATION_ID.test(integrationId)) {
+      throw new Error(`not an integration id: ${JSON.stringify(integrationId)}`);
+    }
+    return join(this.dir, `${integrationId}.json`);
   }
 
   private fileFor(connectionId: ConnectionId): string {

@@ -116,6 +116,7 @@ export function formatEventLine(delivered: DeliveredEvent): string {
   const detail = delivered.detail;
   const connection = record(detail.connection);
   const account = record(detail.account);
+  const integration = record(detail.integration);
   if (connection) {
     parts.push(shortId(text(connection.id) ?? '?'));
     const property = text(connection.propertyName);
@@ -125,6 +126,12 @@ export function formatEventLine(delivered: DeliveredEvent): string {
   } else if (account) {
     parts.push(shortId(text(account.id) ?? '?'));
     const label = text(account.label);
+    if (label) parts.push(label);
+  } else if (integration) {
+    parts.push(shortId(text(integration.id) ?? '?'));
+    const label = [text(record(detail.enterprise)?.name), text(integration.name)]
+      .filter((s): s is string => s !== undefined && s !== '')
+      .join(' / ');
     if (label) parts.push(label);
   }
   const error = record(detail.error);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventIdFor } from '../identity.js';
 import { maskEmail } from '../mask-email.js';
 import type { Account, OutboxEvent } from '../model.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigurationDiff } from '../configuration-diff.js';
 import { eventIdFor } from '../identity.js';
 import type { ConfigurationState, Connection, OutboxEvent } from '../model.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventIdFor } from '../identity.js';
 import type { Connection, OutboxEvent } from '../model.js';
 import { connectionRefSchema, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Building blocks every event detail shares. Bump SCHEMA_VERSION on a breaking change. */
 export const SCHEMA_VERSION = 1;

@@ -23,6 +23,19 @@ import {
   connectionReactivatedSchema,
   connectionRemovedSchema,
 } from './connection-status.event.js';
+import { INTEGRATION_PROVISIONED, integrationProvisionedSchema } from './integration-provisioned.event.js';
+import {
+  INTEGRATION_CANCELED,
+  INTEGRATION_DELETED,
+  INTEGRATION_DISABLED,
+  INTEGRATION_ENABLED,
+  INTEGRATION_REINSTATED,
+  integrationCanceledSchema,
+  integrationDeletedSchema,
+  integrationDisabledSchema,
+  integrationEnabledSchema,
+  integrationReinstatedSchema,
+} from './integration-status.event.js';
 
 /** Every event this service publishes: detail-type -> detail schema. The public contract. */
 export const eventRegistry = {
@@ -35,6 +48,12 @@ export const eventRegistry = {
   [ACCOUNT_ACCESS_FAILED]: accountAccessFailedSchema,
   [ACCOUNT_ACCESS_RESTORED]: accountAccessRestoredSchema,
   [ACCOUNT_ANOMALY]: accountAnomalySchema,
+  [INTEGRATION_PROVISIONED]: integrationProvisionedSchema,
+  [INTEGRATION_ENABLED]: integrationEnabledSchema,
+  [INTEGRATION_DISABLED]: integrationDisabledSchema,
+  [INTEGRATION_CANCELED]: integrationCanceledSchema,
+  [INTEGRATION_REINSTATED]: integrationReinstatedSchema,
+  [INTEGRATION_DELETED]: integrationDeletedSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type DetailType = keyof typeof eventRegistry;

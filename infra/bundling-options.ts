@@ -1,0 +1,13 @@
+/**
+ * How every Lambda bundle is built, in one place: the CDK functions (base-function.ts) and the
+ * bundle report (`npm run bundle-report`) use the same options, so the report measures what
+ * deploys. No CDK import here.
+ */
+export const ESBUILD_TARGET = 'node24';
+
+/** ESM bundles may contain CommonJS dependencies that call `require`; give them one. */
+export const REQUIRE_BANNER =
+  "import { createRequire as __mpCreateRequire } from 'node:module'; const require = __mpCreateRequire(import.meta.url);";
+
+export const MAIN_FIELDS = ['module', 'main'];
+
