@@ -36,7 +36,7 @@ export interface MappingConsumerProps {
 }
 
 /**
- * An example downstream service of the Mews connection provisioner: a Lambda function (Node.js 22,
+ * An example downstream service of the Mews connection provisioner: a Lambda function (Node.js 24,
  * arm64, JSON logs into its own log group) invoked by an EventBridge rule on the provisioner's bus
  * for `Connection Provisioned` and `Connection Configuration Changed`. It reads connection tokens
  * through the exported consumer policy and the client token through a grant on its secret.
@@ -103,7 +103,7 @@ export class MappingConsumer extends Construct {
       entry: fileURLToPath(new URL('./handler.ts', import.meta.url)),
       handler: 'handler',
       description: 'Builds a mapping plan for each provisioned or changed Mews connection',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(60),
@@ -122,7 +122,7 @@ export class MappingConsumer extends Construct {
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        target: 'node22',
+        target: 'node24',
         mainFields: ['module', 'main'],
         // ESM bundles may hold CommonJS dependencies that call `require`.
         banner:
@@ -136,11 +136,6 @@ export class MappingConsumer extends Construct {
         forceDockerBundling: false,
         logLevel: nodejs.LogLevel.ERROR,
       },
-    });
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Pinned to Node.js 22, the runtime this example is documented and tested for; move to the newest runtime once your own tests run on it.',
     });
 
     this.rule = new events.Rule(this, 'Rule', {

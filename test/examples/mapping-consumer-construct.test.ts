@@ -61,9 +61,9 @@ describe('MappingConsumer construct', () => {
     expect(CONSUMED_DETAIL_TYPES).toEqual([CONNECTION_PROVISIONED, CONNECTION_CONFIGURATION_CHANGED]);
   });
 
-  it('creates a Node.js 22 arm64 function with JSON logs into its own log group with retention', () => {
+  it('creates a Node.js 24 arm64 function with JSON logs into its own log group with retention', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       Timeout: 60,
