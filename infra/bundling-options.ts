@@ -10,4 +10,3 @@ export const REQUIRE_BANNER =
   "import { createRequire as __mpCreateRequire } from 'node:module'; const require = __mpCreateRequire(import.meta.url);";
 
 export const MAIN_FIELDS = ['module', 'main'];
-

@@ -2,6 +2,8 @@ import { type Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import { Construct } from 'constructs';
+import { eventJsonSchema } from '../../shared/domain/events/event-json-schemas.js';
+import { eventRegistry } from '../../shared/domain/events/registry.js';
 
 export interface EventsProps {
   readonly resourcePrefix: string;
@@ -13,7 +15,7 @@ export interface EventsProps {
 
 /**
  * The public side: a custom EventBridge bus the outbox relay publishes to, an archive of every event
- * on it (for replay), and a schema registry the event catalogue will publish its JSON Schemas into.
+ * on it (for replay), and a schema registry holding every event's JSON Schema.
  * No resource policy: only principals of this account can put events on the bus.
  */
 export class Events extends Construct {
@@ -45,5 +47,17 @@ export class Events extends Construct {
       description: `JSON Schemas of the events with source ${props.eventSource}`,
     });
     this.schemaRegistry.applyRemovalPolicy(props.removalPolicy);
+
+    // The event catalogue: one schema per detail-type, the same JSON Schemas as docs/schemas/.
+    for (const detailType of Object.keys(eventRegistry)) {
+      const schema = new eventschemas.CfnSchema(this, `Schema${detailType.replaceAll(' ', '')}`, {
+        registryName: this.schemaRegistry.attrRegistryName,
+        schemaName: `${props.eventSource}@${detailType.replaceAll(' ', '')}`,
+        type: 'JSONSchemaDraft4',
+        description: `The "${detailType}" event (docs/events.md)`,
+        content: JSON.stringify(eventJsonSchema(detailType as keyof typeof eventRegistry)),
+      });
+      schema.applyRemovalPolicy(props.removalPolicy);
+    }
   }
 }

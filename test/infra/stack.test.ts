@@ -11,6 +11,8 @@ import {
   PENDING_OUTBOX_INDEX,
   TTL_ATTRIBUTE,
 } from '../../shared/adapters/aws/state-table.js';
+import { eventJsonSchema } from '../../shared/domain/events/event-json-schemas.js';
+import { eventRegistry } from '../../shared/domain/events/registry.js';
 import {
   actionsOf,
   allStatements,
@@ -290,6 +292,16 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
         EventPattern: { account: [{ Ref: 'AWS::AccountId' }] },
       });
       template.resourceCountIs('AWS::EventSchemas::Registry', 1);
+    });
+
+    it("publishes every event's JSON Schema (draft-04) in the schema registry", () => {
+      const schemas = Object.values(template.findResources('AWS::EventSchemas::Schema'));
+      expect(schemas).toHaveLength(Object.keys(eventRegistry).length);
+      const provisioned = schemas.find(
+        (r) => r.Properties.SchemaName === `${config.eventSource}@ConnectionProvisioned`,
+      );
+      expect(provisioned?.Properties.Type).toBe('JSONSchemaDraft4');
+      expect(JSON.parse(provisioned?.Properties.Content)).toEqual(eventJsonSchema('Connection Provisioned'));
     });
   });
 
