@@ -11,15 +11,30 @@ const { loadLocalConfig } = await import('../shared/config/local-config.js');
 const { formatEventLine } = await import('../shared/adapters/local/jsonl-event-sink.js');
 const { startDynamoDbLocal } = await import('../shared/adapters/local/dynamodb-local.js');
 const { openLocalServices } = await import('../shared/local/local-services.js');
-const { runCycle } = await import('../shared/local/run-cycle.js');
+const { createLocalRunner } = await import('../shared/local/drain-queues.js');
+const { startLocalWebhookServer } = await import('../shared/local/webhook-server.js');
+const { randomBytes } = await import('node:crypto');
 const { writeRuntimeFile, removeRuntimeFile } = await import('../shared/local/runtime-file.js');
 const { startMewsSimulator } = await import('../shared/simulator/start-simulator.js');
 const { loadDefaultSeed } = await import('../shared/simulator/default-seed.js');
 const { registerAccount } = await import('../shared/use-cases/accounts.js');
 const { maskEmail } = await import('../shared/domain/mask-email.js');
+const { secretMatcher } = await import('../shared/use-cases/webhook-auth.js');
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+/** A seeded connection the demo disables and enables again (fake token). */
+const DEMO_CONNECTION = 'fake-conn-harbour-docks';
 const intervalSeconds = Number(process.env.PROVISIONER_POLL_INTERVAL_SECONDS ?? 5);
+const webhookPort = Number(process.env.PROVISIONER_WEBHOOK_PORT ?? 0);
+if (!Number.isInteger(webhookPort) || webhookPort < 0 || webhookPort > 65_535) {
+  process.stderr.write(
+    'npm start: PROVISIONER_WEBHOOK_PORT must be a port number (0-65535; 0 picks a free one)\n',
+  );
+  process.exit(2);
+}
+// The secret integration webhooks carry in their URL: given, or a new random one per run (never printed).
+const integrationSecret =
+  process.env.PROVISIONER_INTEGRATION_WEBHOOK_SECRET || randomBytes(24).toString('base64url');
 const started = Date.now();
 
 let config: ReturnType<typeof loadLocalConfig>;
@@ -69,6 +84,36 @@ if (simulator) {
     if (created) say(`  account    ${account.id} ${maskEmail(account.email)} registered`);
   }
 }
+// Mews' push channels: change notifications and integration webhooks feed the same queues; a
+// drain runs as soon as one queued work (between cycles, never during one).
+const runner = createLocalRunner(services, {
+  onDrain: (report) => {
+    if (report.published > 0) say(`webhook: ${report.published} events published right away`);
+  },
+  onError: (error) => say(`webhook: queued work could not run: ${(error as Error).message}`),
+});
+const webhook = await startLocalWebhookServer({
+  port: webhookPort,
+  deps: {
+    notifications: { ...services },
+    integrations: {
+      integrations: services.integrations,
+      vault: services.integrationVault,
+      connector: services.connector,
+      clock: services.clock,
+      logger: services.logger,
+      environment: services.environment,
+      secretMatches: secretMatcher(integrationSecret),
+    },
+    logger: services.logger,
+  },
+  onWork: () => runner.drainSoon(),
+});
+simulator?.setWebhookTarget({ url: webhook.url, integrationSecret });
+say(
+  `  webhook    ${webhook.url}: POST /changeNotification, POST /integrations/<secret>` +
+    `${simulator ? ' (the simulator sends to it)' : ''}`,
+);
 say(`Polling every ${intervalSeconds} s. Ctrl-C stops. Try: npm run -s provisioner -- connections list`);
 
 let stopping = false;
@@ -76,6 +121,8 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   await removeRuntimeFile(config.stateDir);
+  await webhook.close();
+  await runner.idle();
   await services.close();
   await dynamo?.stop();
   await simulator?.close();
@@ -86,7 +133,7 @@ process.on('SIGTERM', stop);
 
 for (let cycle = 1; !stopping; cycle++) {
   try {
-    const report = await runCycle(services);
+    const report = await runner.cycle();
     const failing = [...report.polls.values()].filter((p) => p.status === 'access-failed').length;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     say(
@@ -100,6 +147,30 @@ for (let cycle = 1; !stopping; cycle++) {
   if (cycle === 1 && simulator) {
     simulator.addConnection('harbour-hostel-annex', { name: 'Connection added while you watch' });
     say('simulator: Harbour Hostel Annex just connected to the channel manager; the next cycle finds it');
+  }
+  if (cycle === 2 && simulator) {
+    // The push channel: the property disables a connection and Mews says so; no cycle needed.
+    simulator.setConnectionEnabled(DEMO_CONNECTION, false);
+    const answer = await simulator.notify(DEMO_CONNECTION, 'deactivated');
+    say(
+      `simulator: Harbour Hostel Docks disabled its connection; Mews notified the webhook (HTTP ${answer.status})`,
+    );
+  }
+  if (cycle === 3 && simulator) {
+    simulator.setConnectionEnabled(DEMO_CONNECTION, true);
+    await simulator.notify(DEMO_CONNECTION, 'activated');
+    say('simulator: ...and enabled it again');
+  }
+  if (cycle === 4 && simulator) {
+    // The Connector API's push channel: an enterprise connects an integration.
+    const { integrationId } = simulator.addIntegration({
+      enterpriseId: 'harbour-hostels',
+      name: 'Channel sync',
+    });
+    const answer = await simulator.sendIntegrationWebhook('IntegrationCreated', integrationId);
+    say(
+      `simulator: Harbour Hostels created an integration; Mews sent IntegrationCreated (HTTP ${answer.status})`,
+    );
   }
   await new Promise((resolve) => setTimeout(resolve, intervalSeconds * 1000));
 }

@@ -160,7 +160,7 @@ export function relayOutboxDeps(env: NodeJS.ProcessEnv = process.env): RelayOutb
   return deps;
 }
 
-/** The integration webhook URL secret must be long enough not to be guessed. */
+/** The integration webhook URL secret must be long enough not to be guessed, and travel in a URL path as it is. */
 export const MIN_WEBHOOK_SECRET_LENGTH = 32;
 
 /**
@@ -182,9 +182,9 @@ export function webhookDeps(env: NodeJS.ProcessEnv = process.env): Promise<Webho
         : readSecretValue(secrets, connectorTokenArn, 'Connector API client token'),
       readSecretValue(secrets, e.INTEGRATION_WEBHOOK_SECRET_ARN, 'integration webhook'),
     ]);
-    if (webhookSecret.length < MIN_WEBHOOK_SECRET_LENGTH) {
+    if (webhookSecret.length < MIN_WEBHOOK_SECRET_LENGTH || !/^[A-Za-z0-9._~-]+$/.test(webhookSecret)) {
       throw new Error(
-        `the integration webhook secret ${e.INTEGRATION_WEBHOOK_SECRET_ARN} is shorter than ${MIN_WEBHOOK_SECRET_LENGTH} characters`,
+        `the integration webhook secret ${e.INTEGRATION_WEBHOOK_SECRET_ARN} must be at least ${MIN_WEBHOOK_SECRET_LENGTH} URL-safe characters (A-Z a-z 0-9 . _ ~ -)`,
       );
     }
     const store = stateStore(e.TABLE_NAME);

@@ -22,7 +22,11 @@ const TYPE_MESSAGE =
 
 /** `clientToken` is checked on its own, first; these are the rest of the documented request. */
 const notificationSchema = z.object({
-  connectionToken: z.string().trim().min(1).max(1024),
+  // Not trimmed: the id derives from the token exactly as getProperties lists it.
+  connectionToken: z
+    .string()
+    .max(1024)
+    .refine((token) => token.trim() !== ''),
   type: z
     .number()
     .int()

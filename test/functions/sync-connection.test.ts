@@ -161,7 +161,7 @@ describe('sync-connection handler', () => {
       receiveCount: 2,
       issues: [
         'connectionId: expected a connection id (con_ and 24 hex digits)',
-        'reason: Invalid option: expected one of "discovered"|"retry"',
+        'reason: Invalid option: expected one of "discovered"|"retry"|"refresh"|"notification"',
       ],
     });
   });
