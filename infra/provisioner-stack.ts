@@ -176,5 +176,15 @@ export class ProvisionerStack extends Stack {
     );
     output(OUTPUT_KEYS.alarmTopicArn, this.alarms.topic.topicArn, 'SNS topic the alarms notify');
     output(OUTPUT_KEYS.dashboardName, this.alarms.dashboard.dashboardName, 'CloudWatch dashboard');
+    output(
+      OUTPUT_KEYS.webhookUrl,
+      this.functions.webhookUrl.url,
+      'Give Mews <url>changeNotification (Channel Manager API) and <url>integrations/<secret> (Connector API webhooks)',
+    );
+    output(
+      OUTPUT_KEYS.integrationWebhookSecretArn,
+      this.secrets.integrationWebhookSecret.secretArn,
+      'Secret whose value completes the integration webhook URL (read it with get-secret-value)',
+    );
   }
 }

@@ -114,6 +114,22 @@ export class Alarms extends Construct {
       statistic: 'Sum',
       period: PERIOD,
     });
+    add('WebhookFailed', {
+      alarmName: `${prefix}-webhook-failed`,
+      alarmDescription:
+        'The webhook answered Mews 503 (its dependencies were unavailable); Mews re-sends, but look at the webhook logs.',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC.webhookFailed,
+        dimensionsMap,
+        statistic: 'Sum',
+        period: PERIOD,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     add('ProvisioningFailed', {
       alarmName: `${prefix}-provisioning-failed`,
       alarmDescription:

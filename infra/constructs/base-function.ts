@@ -16,7 +16,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** A function environment schema from `shared/config/function-env.ts`: every variable given as a string. */
-export type EnvSchema = z.ZodObject<Record<string, z.ZodType<unknown, string>>>;
+export type EnvSchema = z.ZodObject<Record<string, z.ZodType<unknown, string | undefined>>>;
 
 export interface BaseFunctionProps<S extends EnvSchema> {
   /** Folder under `functions/` holding `handler.ts` (exporting `handler`). */

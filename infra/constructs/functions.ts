@@ -15,6 +15,7 @@ import {
   relayOutboxEnvSchema,
   schedulePollsEnvSchema,
   syncConnectionEnvSchema,
+  webhookEnvSchema,
 } from '../../shared/config/function-env.js';
 import { serviceName } from '../config/service-name.js';
 import { BaseFunction } from './base-function.js';
@@ -31,6 +32,8 @@ export const FUNCTION_TIMEOUTS = {
   /** Up to SYNC_BATCH_SIZE getConfiguration calls (large properties) with their retries. */
   syncConnection: Duration.seconds(120),
   relayOutbox: Duration.seconds(60),
+  /** Mews wants an answer within 5 s; an integration's configuration/get has a 3 s budget. */
+  webhook: Duration.seconds(10),
 } as const;
 
 export const POLL_BATCH_SIZE = 1;
@@ -89,6 +92,9 @@ export class Functions extends Construct {
   readonly pollAccount: BaseFunction<typeof pollAccountEnvSchema>;
   readonly syncConnection: BaseFunction<typeof syncConnectionEnvSchema>;
   readonly relayOutbox: BaseFunction<typeof relayOutboxEnvSchema>;
+  readonly webhook: BaseFunction<typeof webhookEnvSchema>;
+  /** The Function URL Mews calls (change notifications, integration webhooks). */
+  readonly webhookUrl: lambda.FunctionUrl;
   /** Stream batches the relay failed after its retries (the sweep still publishes them). */
   readonly relayFailures: DeadLetterQueue;
 
@@ -223,6 +229,39 @@ export class Functions extends Construct {
       queryIndexes: [PENDING_OUTBOX_INDEX],
     });
     events.bus.grantPutEventsTo(this.relayOutbox.function);
+
+    // webhook: Mews calls it (change notifications, Connector API integration webhooks)
+    this.webhook = new BaseFunction(this, 'Webhook', {
+      ...defaults,
+      functionDir: 'webhook',
+      description: `${props.resourcePrefix}: Mews change notifications and integration webhooks`,
+      environmentSchema: webhookEnvSchema,
+      environment: {
+        ...common,
+        ...mews,
+        ACCOUNT_POLLS_QUEUE_URL: messaging.accountPolls.queue.queueUrl,
+        CONNECTION_SYNCS_QUEUE_URL: messaging.connectionSyncs.queue.queueUrl,
+        INTEGRATION_WEBHOOK_SECRET_ARN: secrets.integrationWebhookSecret.secretArn,
+        SECRET_RECOVERY_WINDOW_DAYS: String(props.secretRecoveryWindowDays),
+      },
+      timeout: FUNCTION_TIMEOUTS.webhook,
+      memorySize: 512,
+    });
+    // Mews cannot sign requests: it authenticates with the client token in the body (change
+    // notifications) or the generated secret in the path (integrations), both checked in constant time.
+    this.webhookUrl = this.webhook.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    state.grant(this.webhook.function, {
+      items: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+      queryIndexes: [EVENTS_BY_SUBJECT_INDEX, BY_TYPE_INDEX],
+    });
+    messaging.accountPolls.queue.grantSendMessages(this.webhook.function);
+    messaging.connectionSyncs.queue.grantSendMessages(this.webhook.function);
+    // Integration access tokens are secrets under the same prefix (prefix + int_...).
+    secrets.grantWriteConnectionSecrets(this.webhook.function);
+    secrets.grantReadConnectionSecrets(this.webhook.function);
+    secrets.grantReadClientToken(this.webhook.function);
+    secrets.grantReadIntegrationWebhookSecret(this.webhook.function);
+    acknowledgePrefixWildcard(this.webhook.role, secrets.connectionSecretPrefix);
     Validations.of(this.relayOutbox.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -230,13 +269,14 @@ export class Functions extends Construct {
     });
   }
 
-  /** All four, for alarms and the dashboard. */
+  /** All five, for alarms and the dashboard. */
   all(): { name: string; fn: lambda.IFunction }[] {
     return [
       { name: 'schedule-polls', fn: this.schedulePolls.function },
       { name: 'poll-account', fn: this.pollAccount.function },
       { name: 'sync-connection', fn: this.syncConnection.function },
       { name: 'relay-outbox', fn: this.relayOutbox.function },
+      { name: 'webhook', fn: this.webhook.function },
     ];
   }
 }

@@ -34,6 +34,8 @@ export class Secrets extends Construct {
   readonly connectionSecretArnPattern: string;
   /** Read access to connection tokens, for downstream services. */
   readonly consumerPolicy: iam.ManagedPolicy;
+  /** The secret in the integration webhook URL (`<WebhookUrl>integrations/<secret>`), generated. */
+  readonly integrationWebhookSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
@@ -81,6 +83,19 @@ export class Secrets extends Construct {
       ],
     });
     acknowledgePrefixWildcard(this.consumerPolicy, this.connectionSecretPrefix);
+
+    this.integrationWebhookSecret = new secretsmanager.Secret(this, 'IntegrationWebhookSecret', {
+      secretName: `${props.resourcePrefix}/integration-webhook-secret`,
+      description: `${props.resourcePrefix}: the secret in the Mews integration webhook URL (generated; URL-safe)`,
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: props.removalPolicy,
+    });
+    Validations.of(this.integrationWebhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The secret is part of the webhook URL registered with Mews; rotating it means registering a new URL with Mews, so it is replaced by hand.',
+    });
   }
 
   /** GetSecretValue/DescribeSecret on connection secrets, and decrypting them through Secrets Manager. */
@@ -139,6 +154,25 @@ export class Secrets extends Construct {
         }),
       );
     }
+  }
+
+  /** Reading the integration webhook secret: the secret, and its key through Secrets Manager for it only. */
+  grantReadIntegrationWebhookSecret(grantee: iam.IGrantable): void {
+    const secretArn =
+      this.integrationWebhookSecret.secretFullArn ?? `${this.integrationWebhookSecret.secretArn}-??????`;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': this.secretsManagerEndpoint() },
+          StringLike: { 'kms:EncryptionContext:SecretARN': secretArn },
+        },
+      }),
+    );
   }
 
   private secretsManagerEndpoint(): string {

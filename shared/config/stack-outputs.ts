@@ -20,6 +20,8 @@ export const OUTPUT_KEYS = {
   secretRecoveryWindowDays: 'SecretRecoveryWindowDays',
   alarmTopicArn: 'AlarmTopicArn',
   dashboardName: 'DashboardName',
+  webhookUrl: 'WebhookUrl',
+  integrationWebhookSecretArn: 'IntegrationWebhookSecretArn',
 } as const;
 
 /** What the CLI needs from a deployed stack. */

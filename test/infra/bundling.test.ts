@@ -12,10 +12,10 @@ describe('function bundles', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'provisioner-bundling-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it('bundles all four handlers as ESM with source maps and a require shim', { timeout: 180_000 }, () => {
+  it('bundles all five handlers as ESM with source maps and a require shim', { timeout: 180_000 }, () => {
     const { template } = synth({ stage: 'demo' }, { bundle: true, outdir });
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       const key: string = fn.Properties.Code.S3Key;
       const assetDir = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);

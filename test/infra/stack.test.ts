@@ -145,7 +145,7 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
     const functions = () => template.findResources('AWS::Lambda::Function');
 
     it('run Node.js 24 on arm64 with JSON logs into their own log group, ESM bundles with source maps', () => {
-      expect(Object.keys(functions())).toHaveLength(4);
+      expect(Object.keys(functions())).toHaveLength(5);
       for (const fn of Object.values(functions())) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs24.x',
@@ -305,11 +305,34 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
     });
   });
 
+  describe('webhook', () => {
+    it('serves Mews through a Function URL without IAM auth (Mews authenticates in the body or the path)', () => {
+      template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+      const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((r) =>
+        String(r.Properties.Description).endsWith('Mews change notifications and integration webhooks'),
+      );
+      expect(Object.keys(fn?.Properties.Environment.Variables ?? {})).toEqual(
+        expect.arrayContaining([
+          'INTEGRATION_WEBHOOK_SECRET_ARN',
+          'ACCOUNT_POLLS_QUEUE_URL',
+          'CONNECTION_SYNCS_QUEUE_URL',
+        ]),
+      );
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: `${config.resourcePrefix}/integration-webhook-secret`,
+        GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
+      });
+      template.hasOutput('WebhookUrl', {});
+    });
+  });
+
   describe('secrets', () => {
     it('creates the client token secret empty, encrypted with the secrets key, outside the connection prefix', () => {
       const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
-      expect(secrets).toHaveLength(1);
-      const properties = secrets[0]?.Properties;
+      expect(secrets).toHaveLength(2); // and the generated integration webhook secret
+      const properties = secrets.find((s) =>
+        String(s.Properties.Name).endsWith('/mews-client-token'),
+      )?.Properties;
       expect(properties.GenerateSecretString).toBeUndefined();
       expect(properties.SecretString).toBeUndefined();
       expect(properties.Name).toBe(`${config.resourcePrefix}/mews-client-token`);
@@ -357,7 +380,7 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
         expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
       }
       const errorAlarms = alarms().filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda');
-      expect(errorAlarms).toHaveLength(4);
+      expect(errorAlarms).toHaveLength(5);
       const dimensions = [{ Name: 'service', Value: config.resourcePrefix }];
       expect(alarms()).toContainEqual(
         expect.objectContaining({
@@ -391,7 +414,7 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
           TreatMissingData: 'breaching',
         }),
       );
-      expect(alarms()).toHaveLength(11);
+      expect(alarms()).toHaveLength(13);
       template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     });
   });
@@ -414,8 +437,11 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
       }
     });
 
-    it('grants Secrets Manager actions only on the connection prefix and the client token secret', () => {
+    it('grants Secrets Manager actions only on the connection prefix, the client token and webhook secrets', () => {
       const clientToken = { Ref: logicalId(template, 'AWS::SecretsManager::Secret', 'SecretsClientToken') };
+      const webhookSecret = {
+        Ref: logicalId(template, 'AWS::SecretsManager::Secret', 'SecretsIntegrationWebhookSecret'),
+      };
       for (const [, statements] of identityPolicies(template)) {
         for (const statement of statements.filter((s) =>
           actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
@@ -424,7 +450,8 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
             const prefixPattern = ref(resource).endsWith(
               `:secret:${config.resourcePrefix}/connections/*"]]}`,
             );
-            expect(prefixPattern || ref(resource) === ref(clientToken), ref(resource)).toBe(true);
+            const named = [ref(clientToken), ref(webhookSecret)].includes(ref(resource));
+            expect(prefixPattern || named, ref(resource)).toBe(true);
           }
         }
       }
@@ -606,7 +633,7 @@ describe('stage overrides reach the template', () => {
       Endpoint: 'ops@example.com',
     });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(10 minutes)' });
-    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1); // only the generated webhook secret
     expect(
       template.findOutputs(OUTPUT_KEYS.clientTokenSecretArn)[OUTPUT_KEYS.clientTokenSecretArn]?.Value,
     ).toBe(secretArn);
