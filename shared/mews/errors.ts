@@ -88,9 +88,11 @@ export class MewsApiError extends MewsError {
   ) {
     const codes = [...options.codes];
     const code = codes[0] ?? null;
-    // Transient only if every code is; an answer with no code at all is not understood: permanent.
-    const kind: MewsErrorKind =
-      codes.length > 0 && codes.every((c) => classifyMewsCode(c) === 'transient') ? 'transient' : 'permanent';
+    // Transient if every code is. An answer with no code at all is garbled (a proxy, a half
+    // answer): like any malformed answer it is retried, and never marks an account failing.
+    const kind: MewsErrorKind = codes.every((c) => classifyMewsCode(c) === 'transient')
+      ? 'transient'
+      : 'permanent';
     const what = code === null ? 'an error without a code' : `code ${codes.join(', ')}`;
     const detail = options.mewsMessage ? `: ${options.mewsMessage}` : '';
     super(

@@ -5,6 +5,12 @@ import type { ConnectionId, IntegrationId } from '../domain/model.js';
  * One secret per connection, named from its id, so storing twice stores once.
  */
 export interface TokenVault {
+  /**
+   * Where a connection's token is (or will be) kept, known before it is stored, so a discovery is
+   * recorded before its secret exists and a crash in between leaves no secret nobody knows of.
+   * Secrets Manager: the secret's name (a SecretId); locally `local-vault:<id>`.
+   */
+  refFor(connectionId: ConnectionId): string;
   /** Stores the token unless a secret for the connection exists (restoring one scheduled for deletion). */
   put(connectionId: ConnectionId, token: string): Promise<{ ref: string; created: boolean }>;
   get(connectionId: ConnectionId): Promise<string | undefined>;

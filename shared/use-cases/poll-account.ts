@@ -2,7 +2,7 @@ import { accountAccessFailed, accountAccessRestored } from '../domain/events/acc
 import { accountAnomaly } from '../domain/events/account-anomaly.event.js';
 import { diffListing, type ListedEntry, type ListingDiff, listedEntries } from '../domain/listing-diff.js';
 import { maskEmail } from '../domain/mask-email.js';
-import type { Account, AccountId, Discovery, Membership } from '../domain/model.js';
+import type { Account, AccountId, Membership } from '../domain/model.js';
 import { mapLimit } from '../lib/map-limit.js';
 import { isTransient, MewsError } from '../mews/errors.js';
 import { REMOVAL_CONFIRMATIONS, settleMissing } from './remove-connection.js';
@@ -29,6 +29,8 @@ type Deps = Pick<
 
 /** Secrets Manager calls in flight at once while storing a big account's new tokens. */
 const VAULT_CONCURRENCY = 8;
+/** New connections recorded, stored and queued together. */
+const DISCOVERY_CHUNK = 50;
 /** Below this many known connections a disappearance is never "mass". */
 const HOLD_MIN_KNOWN = 3;
 
@@ -65,44 +67,37 @@ export async function pollAccount(input: { accountId: AccountId }, deps: Deps): 
   const held = await checkMassDisappearance(account, memberships, diff, at, deps);
   if (held) return held;
 
-  const discoveries = await mapLimit(diff.added, VAULT_CONCURRENCY, async (entry): Promise<Discovery> => {
-    const { ref } = await deps.vault.put(entry.connectionId, entry.token);
-    return {
-      connectionId: entry.connectionId,
-      propertyId: entry.propertyId,
-      propertyName: entry.propertyName,
-      connectionName: entry.connectionName,
-      secretRef: ref,
-    };
-  });
-  if (discoveries.length > 0) await store.recordDiscoveries(account.id, discoveries, at);
-  // A pending sync may have failed for want of its secret (deleted by hand, say): store it again.
-  const tokens = new Map(entries.map((e) => [e.connectionId, e.token]));
-  await mapLimit(diff.pending, VAULT_CONCURRENCY, async (m) => {
-    const token = tokens.get(m.connectionId);
-    if (token) await deps.vault.put(m.connectionId, token);
-  });
+  // New connections in chunks, each recorded, then its tokens stored, then its syncs queued: a
+  // big first poll makes lasting progress even if it is cut short, and a crash anywhere leaves
+  // pending memberships that the next poll finishes (or removes, if Mews dropped them meanwhile).
+  let discovered = 0;
+  for (let i = 0; i < diff.added.length; i += DISCOVERY_CHUNK) {
+    const chunk = diff.added.slice(i, i + DISCOVERY_CHUNK);
+    await store.recordDiscoveries(
+      account.id,
+      chunk.map((entry) => ({
+        connectionId: entry.connectionId,
+        propertyId: entry.propertyId,
+        propertyName: entry.propertyName,
+        connectionName: entry.connectionName,
+        secretRef: deps.vault.refFor(entry.connectionId),
+      })),
+      at,
+    );
+    await storeTokensAndSync(account.id, chunk, 'discovered', deps);
+    discovered += chunk.length;
+  }
+  // A pending sync may have failed for want of its secret (a crash, a deleted secret): store it again.
+  const tokens = new Map(entries.map((e) => [e.connectionId, e]));
+  const pending = diff.pending.map((m) => tokens.get(m.connectionId)).filter((e): e is ListedEntry => !!e);
+  await storeTokensAndSync(account.id, pending, 'retry', deps);
 
   const removed = await countMissing(account.id, diff, deps);
-
-  // Queued after the state is written: a crash in between leaves pending memberships,
-  // which the next poll queues again (diff.pending).
-  const toSync = [...discoveries.map((d) => d.connectionId), ...diff.pending.map((m) => m.connectionId)];
-  if (toSync.length > 0) {
-    await deps.syncs.send(
-      toSync.map((connectionId, i) => ({
-        kind: 'sync-connection',
-        connectionId,
-        accountId: account.id,
-        reason: i < discoveries.length ? 'discovered' : 'retry',
-      })),
-    );
-  }
 
   const outcome = {
     status: 'polled',
     listed: entries.length,
-    discovered: discoveries.length,
+    discovered,
     resent: diff.pending.length,
     missing: diff.missing.length,
     returned: diff.returned.length,
@@ -110,6 +105,19 @@ export async function pollAccount(input: { accountId: AccountId }, deps: Deps): 
   } as const;
   logger.info('account polled', { accountId: account.id, email: maskEmail(account.email), ...outcome });
   return outcome;
+}
+
+async function storeTokensAndSync(
+  accountId: AccountId,
+  entries: ListedEntry[],
+  reason: 'discovered' | 'retry',
+  deps: Deps,
+): Promise<void> {
+  if (entries.length === 0) return;
+  await mapLimit(entries, VAULT_CONCURRENCY, (e) => deps.vault.put(e.connectionId, e.token));
+  await deps.syncs.send(
+    entries.map((e) => ({ kind: 'sync-connection', connectionId: e.connectionId, accountId, reason })),
+  );
 }
 
 /**

@@ -34,7 +34,10 @@ function waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
   });
 }
 
-function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: env() });
     let stdout = '';
@@ -69,13 +72,18 @@ afterAll(async () => {
 describe('npm start', () => {
   it('discovers the seeded connections, then the one added after the first cycle', async () => {
     await waitFor(/Connection Provisioned .*Harbour Hostel Central/, 90_000);
-    await waitFor(/Connection Provisioned .*Harbour Hostel Annex \/ Connection added while you watch/, 60_000);
+    await waitFor(
+      /Connection Provisioned .*Harbour Hostel Annex \/ Connection added while you watch/,
+      60_000,
+    );
     expect(output).toMatch(/Account Access Failed/);
 
     const lines = (await readFile(join(stateDir, 'events.jsonl'), 'utf8')).trim().split('\n');
     const events = lines.map((l) => JSON.parse(l));
     for (const e of events) expect(() => parseEventDetail(e['detail-type'], e.detail)).not.toThrow();
-    expect(events.filter((e) => e['detail-type'] === 'Connection Provisioned').length).toBeGreaterThanOrEqual(7);
+    expect(events.filter((e) => e['detail-type'] === 'Connection Provisioned').length).toBeGreaterThanOrEqual(
+      7,
+    );
   }, 180_000);
 
   it('serves the CLI in its documented form while it runs', async () => {

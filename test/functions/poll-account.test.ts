@@ -130,12 +130,12 @@ describe('poll-account handler', () => {
       .map((e) => e.MessageBody ?? '');
     for (const token of tokens) for (const body of bodies) expect(body).not.toContain(token);
 
-    // The state: each connection discovered with its secret ARN, memberships pending.
+    // The state: each connection discovered with its secret's name (its SecretId), memberships pending.
     for (const entry of listed) {
       const connection = await store.getConnection(entry.connectionId);
       expect(connection).toMatchObject({ status: 'discovered', propertyId: entry.propertyId });
       expect(connection?.secretRef).toBe(
-        fake.secrets.get(`${CONNECTION_SECRET_PREFIX}${entry.connectionId}`)?.arn,
+        fake.secrets.get(`${CONNECTION_SECRET_PREFIX}${entry.connectionId}`)?.name,
       );
     }
     const view = await store.getAccountView(account?.id ?? 'acc_');

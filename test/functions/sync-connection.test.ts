@@ -110,7 +110,7 @@ describe('sync-connection handler', () => {
       const secret = fake.secrets.get(`${CONNECTION_SECRET_PREFIX}${connectionId}`);
       expect(fake.sm).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: secret?.name });
       const connection = await store.getConnection(connectionId);
-      expect(connection).toMatchObject({ status: 'provisioned', secretRef: secret?.arn });
+      expect(connection).toMatchObject({ status: 'provisioned', secretRef: secret?.name });
       expect(connection?.configuration?.digest).toMatch(/./);
       expect(await store.getMembership(account.id, connectionId)).toMatchObject({ status: 'synced' });
 
@@ -118,7 +118,7 @@ describe('sync-connection handler', () => {
       expect(events.map((e) => e.detailType)).toEqual(['Connection Provisioned']);
       expect(events[0]?.detail).toMatchObject({
         environment: 'demo',
-        connection: { id: connectionId, accountId: account.id, secretRef: secret?.arn },
+        connection: { id: connectionId, accountId: account.id, secretRef: secret?.name },
       });
       for (const token of tokens) expect(JSON.stringify(events)).not.toContain(token);
     }

@@ -204,11 +204,9 @@ describe('provisioner --stack', () => {
   });
 
   it('status reads the queue depths; dlq list peeks without taking; dlq redrive starts SQS move tasks', async () => {
-    sqs
-      .on(GetQueueAttributesCommand)
-      .resolves({
-        Attributes: { ApproximateNumberOfMessages: '2', ApproximateNumberOfMessagesNotVisible: '1' },
-      });
+    sqs.on(GetQueueAttributesCommand).resolves({
+      Attributes: { ApproximateNumberOfMessages: '2', ApproximateNumberOfMessagesNotVisible: '1' },
+    });
     sqs
       .on(ReceiveMessageCommand, { QueueUrl: `${Q}/account-polls-dlq` })
       .resolvesOnce({

@@ -47,6 +47,10 @@ export class SecretsManagerTokenVault implements TokenVault, IntegrationTokenVau
       .map(([Key, Value]) => ({ Key, Value }));
   }
 
+  refFor(connectionId: ConnectionId): string {
+    return this.secretName(connectionId);
+  }
+
   secretName(connectionId: ConnectionId): string {
     return `${this.prefix}${connectionId}`;
   }

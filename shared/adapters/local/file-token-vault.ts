@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionId, IntegrationId } from '../../domain/model.js';
 import type { IntegrationTokenVault, TokenVault } from '../../ports/token-vault.js';
@@ -67,10 +67,14 @@ export class FileTokenVault implements TokenVault, IntegrationTokenVault {
       } finally {
         await handle.close();
       }
-      await rename(temp, file);
+      // link, not rename: it fails if another put created the file meanwhile (two accounts
+      // discovering one connection at once), so exactly one put reports created.
+      await link(temp, file);
+      await rm(temp, { force: true });
       if (restoring) await rm(this.deletedFileFor(connectionId), { force: true });
     } catch (error) {
       await rm(temp, { force: true });
+      if (errorCode(error) === 'EEXIST') return { ref: this.refFor(connectionId), created: false };
       throw new Error(`could not write the local vault file for ${connectionId}: ${errorCode(error)}`);
     }
     return { ref: this.refFor(connectionId), created: !restoring };

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileTokenVault } from '../../../shared/adapters/local/file-token-vault.js';
 import type { ConnectionId } from '../../../shared/domain/model.js';
 
-/** Lets a test look at (or break) the moment between "temp file written" and "renamed". */
+/** Lets a test look at (or break) the moment between "temp file written" and "linked into place". */
 const hooks = vi.hoisted(() => ({
   beforeRename: undefined as undefined | ((from: string, to: string) => Promise<void>),
 }));
@@ -14,15 +14,15 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
   return {
     ...actual,
-    rename: async (from: string, to: string) => {
+    link: async (from: string, to: string) => {
       await hooks.beforeRename?.(from, to);
-      return actual.rename(from, to);
+      return actual.link(from, to);
     },
   };
 });
 
 const CON = 'con_0123456789abcdef01234567' as ConnectionId;
-const TOKEN = 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D';
+const TOKEN = 'FAKE0CONNECTION0TOKEN0000000000000-FAKE000000000000000000000000001';
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
 
 let root: string;
@@ -83,7 +83,7 @@ describe('FileTokenVault', () => {
     expect(await readdir(dir)).toEqual([`${CON}.json`]);
   });
 
-  it('writes atomically: a complete 0600 temp file in the same folder is renamed into place', async () => {
+  it('writes atomically: a complete 0600 temp file in the same folder is linked into place', async () => {
     const seen: { tempMode: number; tempToken: unknown; targetExists: boolean; sameDir: boolean }[] = [];
     hooks.beforeRename = async (from, to) => {
       seen.push({
@@ -104,7 +104,7 @@ describe('FileTokenVault', () => {
 
   it('leaves neither a temp file nor a partial vault file when the write fails, and keeps the token out of the error', async () => {
     hooks.beforeRename = async () => {
-      throw Object.assign(new Error(`EXDEV: cross-device link not permitted, rename '${TOKEN}'`), {
+      throw Object.assign(new Error(`EXDEV: cross-device link not permitted, link '${TOKEN}'`), {
         code: 'EXDEV',
       });
     };

@@ -31,7 +31,7 @@ const CON = 'con_0123456789abcdef01234567' as ConnectionId;
 const OTHER = 'con_fedcba9876543210fedcba98' as ConnectionId;
 const NAME = `${PREFIX}${CON}`;
 const ARN = `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${NAME}-AbCdEf`;
-const TOKEN = 'C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D';
+const TOKEN = 'FAKE0CONNECTION0TOKEN0000000000000-FAKE000000000000000000000000001';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const vault = new SecretsManagerTokenVault({
