@@ -35,7 +35,7 @@ describe('classification', () => {
       new MewsApiError({ operation: 'getChannels', codes, mewsMessage: null });
     expect(make([1]).kind).toBe('transient');
     expect(make([1, 8]).kind).toBe('permanent');
-    expect(make([]).kind).toBe('permanent');
+    expect(make([]).kind).toBe('transient'); // garbled: retried like any malformed answer
     expect(make([]).code).toBeNull();
   });
 
