@@ -53,8 +53,10 @@ const PLAN_EXTENT: Required<ConfigurationExtent> = {
   includeAgeCategories: false,
 };
 
-/** Secrets Manager ARN, as `detail.connection.secretRef` carries on AWS (locally it is `local-vault:<id>`). */
+/** A Secrets Manager secret ARN. */
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+/** A SecretId: an ARN or a secret name, as `detail.connection.secretRef` carries on AWS (locally it is `local-vault:<id>`). */
+const SECRET_ID = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+|[A-Za-z0-9/_+=.@-]{1,512})$/;
 
 const envSchema = z.object({
   MEWS_PLATFORM_ADDRESS: z.url({ protocol: /^https?$/ }),
@@ -184,9 +186,9 @@ function parseEvent(event: unknown) {
       : connectionConfigurationChangedSchema;
   const detail = schema.safeParse(envelope.data.detail);
   if (!detail.success) throw new InvalidEventError(describeIssues(detail.error, ['detail']));
-  if (!SECRET_ARN.test(detail.data.connection.secretRef)) {
+  if (!SECRET_ID.test(detail.data.connection.secretRef)) {
     throw new InvalidEventError([
-      'detail.connection.secretRef: not a Secrets Manager ARN (a local-vault reference comes from a local run; this consumer reads tokens on AWS)',
+      'detail.connection.secretRef: not a Secrets Manager secret name or ARN (a local-vault reference comes from a local run; this consumer reads tokens on AWS)',
     ]);
   }
   return { detailType, detail: detail.data };

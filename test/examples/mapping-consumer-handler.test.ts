@@ -327,7 +327,7 @@ describe('mapping consumer handler', () => {
         e.detail.connection.secretRef = `local-vault:${CONNECTION_ID}`;
         return e;
       }),
-      /detail\.connection\.secretRef: not a Secrets Manager ARN/,
+      /detail\.connection\.secretRef: not a Secrets Manager secret name or ARN/,
     ],
     [
       'another schema version',
