@@ -25,6 +25,8 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 /** A seeded connection the demo disables and enables again (fake token). */
 const DEMO_CONNECTION = 'fake-conn-harbour-docks';
 const intervalSeconds = Number(process.env.PROVISIONER_POLL_INTERVAL_SECONDS ?? 5);
+/** Every provisioned connection's configuration is checked once per this many seconds, spread over the cycles. */
+const refreshSeconds = Math.max(intervalSeconds, Number(process.env.PROVISIONER_REFRESH_SECONDS ?? 60));
 const webhookPort = Number(process.env.PROVISIONER_WEBHOOK_PORT ?? 0);
 if (!Number.isInteger(webhookPort) || webhookPort < 0 || webhookPort > 65_535) {
   process.stderr.write(
@@ -133,7 +135,9 @@ process.on('SIGTERM', stop);
 
 for (let cycle = 1; !stopping; cycle++) {
   try {
-    const report = await runner.cycle();
+    const report = await runner.cycle({
+      refresh: { intervalMs: refreshSeconds * 1000, windowMs: intervalSeconds * 1000 },
+    });
     const failing = [...report.polls.values()].filter((p) => p.status === 'access-failed').length;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     say(
