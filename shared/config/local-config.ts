@@ -21,6 +21,15 @@ export const localConfigSchema = z.object({
     .default('mews-provisioner'),
   PROVISIONER_EVENT_SOURCE: z.string().min(1).default('local.mews-provisioner'),
   PROVISIONER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('warn'),
+  MEWS_RATE_LIMIT_RPS: z.coerce
+    .number({ message: 'must be a number of requests per second, like 10' })
+    .positive('must be a positive number of requests per second, like 10')
+    .optional(),
+  MEWS_RATE_LIMIT_BURST: z.coerce
+    .number({ message: 'must be a whole number of requests, like 5' })
+    .int('must be a whole number of requests, like 5')
+    .min(1, 'must be at least 1')
+    .optional(),
 });
 
 export interface LocalConfig {
@@ -30,6 +39,8 @@ export interface LocalConfig {
   tableName: string;
   eventSource: string;
   logLevel: z.infer<typeof localConfigSchema>['PROVISIONER_LOG_LEVEL'];
+  /** Client-side Mews request budget (MEWS_RATE_LIMIT_RPS, MEWS_RATE_LIMIT_BURST); unset: none. */
+  mewsRateLimit?: { requestsPerSecond: number; burst?: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +58,9 @@ export function loadLocalConfig(env: Record<string, string | undefined>): LocalC
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const c = parsed.data;
+  if (c.MEWS_RATE_LIMIT_BURST !== undefined && c.MEWS_RATE_LIMIT_RPS === undefined) {
+    throw new ConfigError('MEWS_RATE_LIMIT_BURST needs MEWS_RATE_LIMIT_RPS (the requests per second)');
+  }
   if (c.MEWS_PLATFORM_ADDRESS && !c.MEWS_CLIENT_TOKEN) {
     throw new ConfigError(
       'MEWS_CLIENT_TOKEN is missing: with MEWS_PLATFORM_ADDRESS set, give the client token Mews issued for it (or unset both to use the simulator)',
@@ -65,6 +79,13 @@ export function loadLocalConfig(env: Record<string, string | undefined>): LocalC
     tableName: c.PROVISIONER_TABLE_NAME,
     eventSource: c.PROVISIONER_EVENT_SOURCE,
     logLevel: c.PROVISIONER_LOG_LEVEL,
+    mewsRateLimit:
+      c.MEWS_RATE_LIMIT_RPS === undefined
+        ? undefined
+        : {
+            requestsPerSecond: c.MEWS_RATE_LIMIT_RPS,
+            ...(c.MEWS_RATE_LIMIT_BURST === undefined ? {} : { burst: c.MEWS_RATE_LIMIT_BURST }),
+          },
   };
 }
 

@@ -79,6 +79,7 @@ export async function openLocalServices(
         platformAddress: mews.platformAddress,
         clientToken: mews.clientToken,
         logger,
+        ...(config.mewsRateLimit ? { rateLimit: config.mewsRateLimit } : {}),
       }),
       vault,
       integrationVault: vault,

@@ -6,6 +6,7 @@ import {
   MewsTransportError,
   type TransportFailureReason,
 } from './errors.js';
+import { type RateLimit, TokenBucket } from './rate-limiter.js';
 import { createRedactor, type Redactor } from './redact.js';
 
 /**
@@ -58,6 +59,12 @@ export interface HttpTransportOptions {
   onAttempt?: (event: AttemptEvent) => void;
   /** Sent as User-Agent. */
   userAgent?: string;
+  /**
+   * A request budget shared by every call of this transport (one client), retries included:
+   * past it calls wait their turn, they never fail for it. A 429 holds every call back for its
+   * Retry-After. Unset: no client-side limit (on AWS the queues' maximum concurrency caps the rate).
+   */
+  rateLimit?: RateLimit;
   /** Injectables, for tests. */
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
@@ -122,6 +129,7 @@ export class HttpTransport {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly limiter: TokenBucket | undefined;
 
   constructor(options: HttpTransportOptions = {}) {
     this.timeoutMs = positive('timeoutMs', options.timeoutMs ?? TRANSPORT_DEFAULTS.timeoutMs);
@@ -147,6 +155,12 @@ export class HttpTransport {
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.limiter = options.rateLimit
+      ? new TokenBucket(options.rateLimit, {
+          now: options.now ?? (() => performance.now()),
+          sleep: this.sleep,
+        })
+      : undefined;
   }
 
   /** POSTs `body` as JSON; resolves with the parsed answer or throws a MewsApiError / MewsTransportError. */
@@ -157,6 +171,7 @@ export class HttpTransport {
     const startedAt = this.now();
 
     for (let attempt = 1; ; attempt++) {
+      await this.limiter?.take();
       const t0 = performance.now();
       const result = await this.attemptOnce(request, payload, attempt, redact);
       const durationMs = Math.round(performance.now() - t0);
@@ -185,6 +200,13 @@ export class HttpTransport {
         const withinBudget =
           this.maxElapsedMs === undefined || this.now() - startedAt + delay <= this.maxElapsedMs;
         if (withinBudget) retryInMs = delay;
+      }
+      if (result.status === 429) {
+        this.limiter?.holdOff(
+          result.retryAfterMs !== null
+            ? Math.min(result.retryAfterMs, this.maxRetryAfterMs)
+            : (retryInMs ?? this.backoffBaseMs),
+        );
       }
       this.report(request, {
         operation: request.operation,

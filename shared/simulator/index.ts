@@ -12,6 +12,7 @@ export { loadDefaultSeed } from './default-seed.js';
 export type { ActiveFault, FaultKind, FaultSpec, OperationName } from './faults.js';
 export { OPERATIONS } from './faults.js';
 export { generateConfiguration, LARGE_PROPERTY_SIZE } from './large-property.js';
+export type { ServerRateLimitSpec, ServerRateLimitStatus } from './rate-limit.js';
 export type { SimulatorControl } from './simulator-control.js';
 export type {
   AddedIntegration,

@@ -3,6 +3,7 @@ import { type ApiAnswer, type ApiOperation, DEFAULT_ERROR_MESSAGES, mewsError } 
 import type { CallLog, RequestLogEntry } from './call-log.js';
 import type { ActiveFault, FaultBook } from './faults.js';
 import { BodyTooLargeError, parseJson, readBody, sendJson, sendText } from './http-io.js';
+import type { ServerRateLimit } from './rate-limit.js';
 
 /**
  * Routes a request: `/_admin/*` to the control API, a known operation path to its
@@ -25,6 +26,8 @@ export function createRequestDispatcher(deps: {
   faults: FaultBook;
   log: CallLog;
   admin: AdminHandler;
+  /** Mews' request limit, checked before faults: beyond it, 429 with Retry-After. */
+  rateLimit?: ServerRateLimit;
 }): RequestDispatcher {
   const byPath = new Map(deps.operations.map((op) => [op.path, op]));
   const timers = new Set<NodeJS.Timeout>();
@@ -64,6 +67,14 @@ export function createRequestDispatcher(deps: {
         ...fields,
         durationMs: Date.now() - started,
       });
+
+    const admission = deps.rateLimit?.admit() ?? { ok: true };
+    if (!admission.ok) {
+      const retryAfter = String(admission.retryAfterSeconds);
+      sendText(res, 429, 'Too Many Requests', undefined, { 'retry-after': retryAfter });
+      entry({ httpStatus: 429, outcome: 'fault', fault: 'http429' });
+      return;
+    }
 
     const fault = deps.faults.take(op.name, scope);
     if (fault?.spec.latencyMs) await sleep(fault.spec.latencyMs);

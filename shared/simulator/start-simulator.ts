@@ -7,6 +7,7 @@ import { CONNECTOR_BASE_PATH, createConnectorHandler } from './connector-routes.
 import { loadDefaultSeed } from './default-seed.js';
 import { FaultBook } from './faults.js';
 import { sendJson } from './http-io.js';
+import { ServerRateLimit, type ServerRateLimitSpec, type ServerRateLimitStatus } from './rate-limit.js';
 import { createRequestDispatcher } from './request-dispatcher.js';
 import { createSimulatorControl, type SimulatorControl } from './simulator-control.js';
 import { IntegrationBook } from './simulator-integrations.js';
@@ -25,6 +26,8 @@ export interface MewsSimulatorOptions {
   clientToken?: string;
   /** Where change notifications and integration webhooks go (also settable later). */
   webhookTarget?: WebhookTarget;
+  /** Mews' request limit over the Channel Manager API (429 with Retry-After beyond it); none by default. */
+  rateLimit?: ServerRateLimitSpec;
 }
 
 export interface MewsSimulator extends SimulatorControl {
@@ -33,6 +36,10 @@ export interface MewsSimulator extends SimulatorControl {
   readonly port: number;
   /** The client token the Channel Manager routes accept. */
   readonly clientToken: string;
+  /** Sets (a full bucket) or lifts (null) the request limit; `reset()` leaves it as it is. */
+  setRateLimit(limit: ServerRateLimitSpec | null): void;
+  /** The limit in force and how many requests it refused since start or the last clearCalls. */
+  rateLimitStatus(): ServerRateLimitStatus;
   /** Stops listening and drops open connections (hanging requests included). */
   close(): Promise<void>;
 }
@@ -46,6 +53,7 @@ export async function startMewsSimulator(options: MewsSimulatorOptions = {}): Pr
   const state = new SimulatorState(seed);
   const faults = new FaultBook();
   const log = new CallLog();
+  const rateLimit = new ServerRateLimit(options.rateLimit);
   const integrations = new IntegrationBook((id) => {
     try {
       state.enterpriseInfo(id);
@@ -64,6 +72,7 @@ export async function startMewsSimulator(options: MewsSimulatorOptions = {}): Pr
     faults,
     log,
     admin: createAdminHandler(control),
+    rateLimit,
   });
 
   const server = createServer((req, res) => {
@@ -97,5 +106,17 @@ export async function startMewsSimulator(options: MewsSimulatorOptions = {}): Pr
     return closing;
   };
 
-  return { ...control, url: `http://${host}:${port}`, port, clientToken, close };
+  return {
+    ...control,
+    clearCalls: () => {
+      control.clearCalls();
+      rateLimit.clearCount();
+    },
+    setRateLimit: (limit) => rateLimit.set(limit),
+    rateLimitStatus: () => rateLimit.status(),
+    url: `http://${host}:${port}`,
+    port,
+    clientToken,
+    close,
+  };
 }

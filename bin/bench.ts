@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: calls per service, cycle times and peak memory of the local pipeline on
+ * DynamoDB Local and the Mews simulator. `BENCH_SIZE=small` for a quick run (about a minute);
+ * the default, `full`, is 10 / 100 / 1,000 accounts, a backfill of 10,000 connections with and
+ * without a Mews rate limit, and one account of 5,000 connections. Writes bench/results/bench.{json,md,png}
+ * (`bench-small.*` for the small size). Other knobs: BENCH_RATE_LIMIT_RPS (50), BENCH_CONCURRENCY (4),
+ * BENCH_LIMITED_CONCURRENCY (16, the limited backfill), BENCH_JVM_ARGS (DynamoDB Local's JVM options),
+ * BENCH_ONLY (a comma list of budget, big, steady, backfill, limited).
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const { main } = await import('./bench/main.js');
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+}
