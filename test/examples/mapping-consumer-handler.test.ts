@@ -146,7 +146,7 @@ beforeAll(async () => {
 beforeEach(() => {
   for (const [key, value] of Object.entries({
     AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'AKIAFAKEFORTESTS0000',
+    AWS_ACCESS_KEY_ID: 'fake-access-key-id',
     AWS_SECRET_ACCESS_KEY: 'fake-secret-access-key-for-tests',
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
     MEWS_PLATFORM_ADDRESS: sim.url,
