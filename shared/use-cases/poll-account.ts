@@ -64,8 +64,8 @@ export async function pollAccount(input: { accountId: AccountId }, deps: Deps): 
   const diff = diffListing(entries, memberships);
   const at = deps.clock.now().toISOString();
 
+  // A held disappearance stops removals only: new connections are still provisioned.
   const held = await checkMassDisappearance(account, memberships, diff, at, deps);
-  if (held) return held;
 
   // New connections in chunks, each recorded, then its tokens stored, then its syncs queued: a
   // big first poll makes lasting progress even if it is cut short, and a crash anywhere leaves
@@ -92,6 +92,7 @@ export async function pollAccount(input: { accountId: AccountId }, deps: Deps): 
   const pending = diff.pending.map((m) => tokens.get(m.connectionId)).filter((e): e is ListedEntry => !!e);
   await storeTokensAndSync(account.id, pending, 'retry', deps);
 
+  if (held) return held;
   const removed = await countMissing(account.id, diff, deps);
 
   const outcome = {
