@@ -117,6 +117,10 @@ describe('a sudden mass disappearance', () => {
     for (const token of central) p.simulator.removeConnection(token);
 
     for (let i = 0; i < 3; i++) await runCycle(p.services);
+    // The hold stops removals only: a connection added meanwhile is still provisioned.
+    const added = p.simulator.addConnection('harbour-hostel-annex', { name: 'Added while held' });
+    await runCycle(p.services);
+    expect(typesAbout(connectionIdFromToken(added))).toEqual([CONNECTION_PROVISIONED]);
 
     expect(p.eventsOf(CONNECTION_REMOVED)).toEqual([]);
     const anomalies = p.eventsOf(ACCOUNT_ANOMALY);
