@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDocumentClient } from '../adapters/aws/dynamo-client.js';
 import { DynamoStateStore } from '../adapters/aws/dynamo-state-store.js';
@@ -136,7 +137,6 @@ async function openDynamo(
 }
 
 async function dataDir(stateDir: string): Promise<string> {
-  const { mkdir } = await import('node:fs/promises');
   const dir = join(stateDir, 'dynamodb');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   return dir;
