@@ -18,6 +18,8 @@ export async function bundlePollProcess(): Promise<{ file: string; dispose(): Pr
     target: ESBUILD_TARGET,
     mainFields: MAIN_FIELDS,
     minify: true,
+    // Command classes keep their names: the DynamoDB counts go by them.
+    keepNames: true,
     banner: { js: REQUIRE_BANNER },
     outfile: file,
     logLevel: 'error',

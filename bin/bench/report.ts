@@ -307,8 +307,8 @@ export function renderMarkdown(r: BenchResults, bundles: BundleRow[] | null, cha
         `it (as Mews does) and our client holds itself to the same budget (\`rateLimit\`, a token bucket). ` +
         (r.settings.rateLimitChosen === 'auto'
           ? `The budget, ${r.settings.rateLimitRps} requests/s, is 70 % of the getConfiguration rate the unlimited ` +
-            'backfill reached (what DynamoDB Local sustains here), so that Mews, not the emulator, bounds the limited ' +
-            'run (BENCH_RATE_LIMIT_RPS sets it).'
+            'backfill reached (what DynamoDB Local sustains here; in steps of 5, at most 50), so that Mews, not the ' +
+            'emulator, bounds the limited run (BENCH_RATE_LIMIT_RPS sets it).'
           : `The budget, ${r.settings.rateLimitRps} requests/s, was set with BENCH_RATE_LIMIT_RPS.`),
       '',
       table(

@@ -61,7 +61,8 @@ describe('first run', () => {
     expect(ids).toHaveLength(HARBOUR_CONNECTIONS);
     expect(new Set(ids).size).toBe(HARBOUR_CONNECTIONS);
     expect(report.deadLetters).toEqual([]);
-    expect(p.simulator.calls().getConfiguration).toBe(HARBOUR_CONNECTIONS);
+    // Both accounts may sync one connection at once; only one provisions it (the events above).
+    expect(p.simulator.calls().getConfiguration).toBeGreaterThanOrEqual(HARBOUR_CONNECTIONS);
     const connections = await p.services.store.listConnections();
     expect(connections.map((c) => c.status)).toEqual(Array(HARBOUR_CONNECTIONS).fill('provisioned'));
     for (const email of [RECEPTION, REVENUE]) {
