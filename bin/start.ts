@@ -15,6 +15,7 @@ const { createLocalRunner } = await import('../shared/local/drain-queues.js');
 const { startLocalWebhookServer } = await import('../shared/local/webhook-server.js');
 const { randomBytes } = await import('node:crypto');
 const { writeRuntimeFile, removeRuntimeFile } = await import('../shared/local/runtime-file.js');
+const { recordCycle } = await import('../shared/local/cycle-record.js');
 const { startMewsSimulator } = await import('../shared/simulator/start-simulator.js');
 const { loadDefaultSeed } = await import('../shared/simulator/default-seed.js');
 const { registerAccount } = await import('../shared/use-cases/accounts.js');
@@ -138,6 +139,8 @@ for (let cycle = 1; !stopping; cycle++) {
     const report = await runner.cycle({
       refresh: { intervalMs: refreshSeconds * 1000, windowMs: intervalSeconds * 1000 },
     });
+    // For `provisioner status` and `dlq list`, as after `run --once`.
+    await recordCycle(config.stateDir, report, services.clock.now());
     const failing = [...report.polls.values()].filter((p) => p.status === 'access-failed').length;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     say(

@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LocalConfig } from '../config/local-config.js';
-import { appendDeadLetters, readDeadLetters, replaceDeadLetters } from '../local/dead-letter-file.js';
-import { type LocalServices, openLocalServices } from '../local/local-services.js';
+import { recordCycle } from '../local/cycle-record.js';
+import { readDeadLetters, replaceDeadLetters } from '../local/dead-letter-file.js';
+import { openLocalServices } from '../local/local-services.js';
 import { type CycleReport, runCycle } from '../local/run-cycle.js';
 import type { PollAccountMessage, SyncConnectionMessage } from '../ports/work-queue.js';
 import type { Operations } from './operations.js';
@@ -16,12 +17,7 @@ export async function openLocalOperations(config: LocalConfig): Promise<Operatio
   /** A cycle, or just the queued work when `schedule` is false; dead letters are kept on disk. */
   const work = async (schedule: boolean): Promise<CycleReport> => {
     const report = await runCycle(services, { schedule });
-    await appendDeadLetters(
-      dir,
-      report.deadLetters.map((d) => ({ message: d.message, error: d.error, attempts: d.attempts, at: d.at })),
-    );
-    if (schedule)
-      await writeFile(join(dir, 'last-cycle.json'), `${JSON.stringify(cycleRecord(services, report))}\n`);
+    await recordCycle(dir, report, services.clock.now(), schedule);
     return report;
   };
 
@@ -93,23 +89,4 @@ export async function openLocalOperations(config: LocalConfig): Promise<Operatio
     },
     close: () => services.close(),
   };
-}
-
-function cycleRecord(services: LocalServices, report: CycleReport) {
-  return { at: services.clock.now().toISOString(), summary: describeCycle(report) };
-}
-
-export function describeCycle(report: CycleReport): string {
-  const polls = [...report.polls.values()];
-  const ok = polls.filter((p) => p.status === 'polled').length;
-  const failing = polls.filter((p) => p.status === 'access-failed').length;
-  const held = polls.filter((p) => p.status === 'held').length;
-  const provisioned = report.syncs.filter((s) => s.status === 'provisioned').length;
-  return [
-    `${report.accounts} account(s) polled: ${ok} ok`,
-    failing ? `, ${failing} without access` : '',
-    held ? `, ${held} held` : '',
-    `; ${provisioned} connection(s) provisioned; ${report.published} event(s) published`,
-    report.deadLetters.length ? `; ${report.deadLetters.length} message(s) dead-lettered` : '',
-  ].join('');
 }
