@@ -108,17 +108,19 @@ export class SecretsManagerTokenVault implements TokenVault, IntegrationTokenVau
   }
 
   /** DeleteSecret with a recovery window; a put within it restores the secret. */
-  async scheduleDeletion(connectionId: ConnectionId, recoveryDays: number): Promise<void> {
+  scheduleDeletion(connectionId: ConnectionId, recoveryDays: number): Promise<void> {
+    return this.deleteSecret(this.secretName(connectionId), recoveryDays, (error) =>
+      wrap('DeleteSecret', connectionId, error),
+    );
+  }
+
+  /** Already scheduled or already gone is not an error: the outcome is the same. */
+  private async deleteSecret(name: string, recoveryDays: number, wrapError: (error: unknown) => Error) {
     try {
-      await this.client.send(
-        new DeleteSecretCommand({
-          SecretId: this.secretName(connectionId),
-          RecoveryWindowInDays: recoveryDays,
-        }),
-      );
+      await this.client.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: recoveryDays }));
     } catch (error) {
       if (awsErrorCode(error) === 'ResourceNotFoundException' || isScheduledForDeletion(error)) return;
-      throw wrap('DeleteSecret', connectionId, error);
+      throw wrapError(error);
     }
   }
 
@@ -182,18 +184,10 @@ export class SecretsManagerTokenVault implements TokenVault, IntegrationTokenVau
     }
   }
 
-  async scheduleIntegrationTokenDeletion(integrationId: IntegrationId, recoveryDays: number): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteSecretCommand({
-          SecretId: this.integrationSecretName(integrationId),
-          RecoveryWindowInDays: recoveryDays,
-        }),
-      );
-    } catch (error) {
-      if (awsErrorCode(error) === 'ResourceNotFoundException' || isScheduledForDeletion(error)) return;
-      throw wrapIntegration('DeleteSecret', integrationId, error);
-    }
+  scheduleIntegrationTokenDeletion(integrationId: IntegrationId, recoveryDays: number): Promise<void> {
+    return this.deleteSecret(this.integrationSecretName(integrationId), recoveryDays, (error) =>
+      wrapIntegration('DeleteSecret', integrationId, error),
+    );
   }
 
   /** The secret's ARN after making sure it holds `token` (a new version only when it held another). */
