@@ -65,11 +65,7 @@ export interface ConfigurationState {
   fetchedAt: string;
 }
 
-/**
- * discovered -> provisioned (configuration fetched, event out) -> deactivated (Mews says the
- * connection is disabled) <-> provisioned; any -> removed (no account lists it any more, on two
- * consecutive successful polls) -> provisioned again if it comes back.
- */
+/** The connection lifecycle: see docs/lifecycle.md and shared/domain/lifecycle/. */
 export type ConnectionStatus = 'discovered' | 'provisioned' | 'deactivated' | 'removed';
 
 export interface Connection {
@@ -82,8 +78,10 @@ export interface Connection {
   discoveredBy: AccountId;
   discoveredAt: string;
   provisionedAt: string | null;
-  /** Last lifecycle change after provisioning (configuration, status); part of change event ids. */
+  /** Last lifecycle change after provisioning (configuration, status). */
   changedAt: string | null;
+  /** Bumped by every applied change; changes are conditional on it, and it keys their event ids. */
+  version: number;
   /** Where the token lives: a Secrets Manager ARN, or a local vault reference. */
   secretRef: string | null;
   configuration: ConfigurationState | null;

@@ -19,6 +19,11 @@ export interface TokenVault {
    * the window restores it. Already scheduled or already gone is not an error.
    */
   scheduleDeletion(connectionId: ConnectionId, recoveryDays: number): Promise<void>;
+  /**
+   * Keeps a secret scheduled for deletion after all (a removal that turned out stale). No secret,
+   * or one not scheduled, is not an error.
+   */
+  cancelDeletion(connectionId: ConnectionId): Promise<void>;
 }
 
 /**

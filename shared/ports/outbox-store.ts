@@ -1,0 +1,15 @@
+import type { OutboxEvent } from '../domain/model.js';
+
+/** The transactional outbox: events written with their state change, relayed to the bus. */
+export interface OutboxStore {
+  /**
+   * Puts events into the outbox with no state change (facts like a failed provisioning).
+   * An event whose id is already stored is skipped. Returns how many were new.
+   */
+  appendEvents(events: OutboxEvent[]): Promise<number>;
+  /** Outbox events not yet published, oldest first. */
+  listPendingEvents(limit: number): Promise<OutboxEvent[]>;
+  markEventsPublished(eventIds: string[], at: string): Promise<void>;
+  /** Every outbox event about a subject (connection or account id), oldest first: for replay. */
+  listEventsFor(subject: string): Promise<OutboxEvent[]>;
+}
