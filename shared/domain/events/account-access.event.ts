@@ -34,7 +34,8 @@ const accountRef = (account: Account) => ({
 
 /**
  * Once per transition into failing. `version` is the account's accessVersion after the
- * transition, so a replay of the same transition carries the same id.
+ * transition, so a replay of the same transition carries the same id; the registration time
+ * keeps an account registered again (whose version restarts) from reusing an old id.
  */
 export function accountAccessFailed(input: {
   account: Account;
@@ -46,7 +47,7 @@ export function accountAccessFailed(input: {
 }): OutboxEvent {
   const detail: AccountAccessFailed = {
     schemaVersion: SCHEMA_VERSION,
-    eventId: eventIdFor(ACCOUNT_ACCESS_FAILED, input.account.id, input.version),
+    eventId: eventIdFor(ACCOUNT_ACCESS_FAILED, input.account.id, input.account.createdAt, input.version),
     occurredAt: input.at,
     environment: input.environment,
     account: accountRef(input.account),
@@ -70,7 +71,7 @@ export function accountAccessRestored(input: {
 }): OutboxEvent {
   const detail: AccountAccessRestored = {
     schemaVersion: SCHEMA_VERSION,
-    eventId: eventIdFor(ACCOUNT_ACCESS_RESTORED, input.account.id, input.version),
+    eventId: eventIdFor(ACCOUNT_ACCESS_RESTORED, input.account.id, input.account.createdAt, input.version),
     occurredAt: input.at,
     environment: input.environment,
     account: accountRef(input.account),

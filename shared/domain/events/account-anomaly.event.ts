@@ -26,7 +26,7 @@ export function accountAnomaly(input: {
   const { account } = input;
   const detail: z.infer<typeof accountAnomalySchema> = {
     schemaVersion: SCHEMA_VERSION,
-    eventId: eventIdFor(ACCOUNT_ANOMALY, account.id, input.at),
+    eventId: eventIdFor(ACCOUNT_ANOMALY, account.id, account.createdAt, input.at),
     occurredAt: input.at,
     environment: input.environment,
     account: { id: account.id, label: account.label, maskedEmail: maskEmail(account.email) },

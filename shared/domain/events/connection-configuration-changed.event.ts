@@ -44,7 +44,7 @@ export const connectionConfigurationChangedSchema = z.object({
 
 export type ConnectionConfigurationChanged = z.infer<typeof connectionConfigurationChangedSchema>;
 
-/** Keyed by the state it changed from, so a replay repeats the id and A->B->A->B does not. */
+/** Keyed by the connection version the change creates: a replay repeats the id, A->B->A->B does not. */
 export function connectionConfigurationChanged(input: {
   connection: Connection;
   previousDigest: string;
@@ -56,13 +56,7 @@ export function connectionConfigurationChanged(input: {
   const { connection, configuration } = input;
   const detail: ConnectionConfigurationChanged = {
     schemaVersion: SCHEMA_VERSION,
-    eventId: eventIdFor(
-      CONNECTION_CONFIGURATION_CHANGED,
-      connection.id,
-      connection.changedAt ?? connection.provisionedAt ?? '',
-      input.previousDigest,
-      configuration.digest,
-    ),
+    eventId: eventIdFor(CONNECTION_CONFIGURATION_CHANGED, connection.id, connection.version + 1),
     occurredAt: input.at,
     environment: input.environment,
     connection: connectionRef(connection, connection.discoveredBy),

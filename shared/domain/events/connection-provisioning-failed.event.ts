@@ -17,9 +17,9 @@ export const connectionProvisioningFailedSchema = z.object({
 
 export type ConnectionProvisioningFailed = z.infer<typeof connectionProvisioningFailedSchema>;
 
-/** Once per connection and error code: retries that fail the same way repeat the same id. */
+/** Once per connection version and error code: retries that fail the same way repeat the same id. */
 export function connectionProvisioningFailed(input: {
-  connection: Pick<Connection, 'id' | 'name' | 'propertyId' | 'propertyName' | 'secretRef'>;
+  connection: Pick<Connection, 'id' | 'name' | 'propertyId' | 'propertyName' | 'secretRef' | 'version'>;
   accountId: string;
   code: number | null;
   message: string;
@@ -29,7 +29,7 @@ export function connectionProvisioningFailed(input: {
   const { connection } = input;
   const detail: ConnectionProvisioningFailed = {
     schemaVersion: SCHEMA_VERSION,
-    eventId: eventIdFor(CONNECTION_PROVISIONING_FAILED, connection.id, input.code ?? 'none'),
+    eventId: eventIdFor(CONNECTION_PROVISIONING_FAILED, connection.id, connection.version, input.code ?? 'none'),
     occurredAt: input.at,
     environment: input.environment,
     connection: {

@@ -51,7 +51,7 @@ const schemas = {
   [CONNECTION_REMOVED]: connectionRemovedSchema,
 };
 
-/** Keyed by the connection's last change, so each transition has its own id and a replay the same. */
+/** Keyed by the connection version the transition creates: each transition has its own id, a replay the same. */
 export function connectionStatusEvent(
   input: { connection: Connection; environment: MewsEnvironment; at: string } & StatusEvent,
 ): OutboxEvent {
@@ -59,11 +59,7 @@ export function connectionStatusEvent(
   const extra = Object.fromEntries(Object.entries(rest).filter(([k]) => k !== 'environment' && k !== 'at'));
   const detail = {
     schemaVersion: SCHEMA_VERSION,
-    eventId: eventIdFor(
-      type,
-      connection.id,
-      connection.changedAt ?? connection.provisionedAt ?? connection.discoveredAt,
-    ),
+    eventId: eventIdFor(type, connection.id, connection.version + 1),
     occurredAt: input.at,
     environment: input.environment,
     connection: connectionRef(connection, connection.discoveredBy),
