@@ -1,23 +1,13 @@
-import { diffConfigurations, isEmptyDiff } from '../domain/configuration-diff.js';
 import { digestOf, type MappingView, mappingView, summarize } from '../domain/configuration-view.js';
-import { connectionConfigurationChanged } from '../domain/events/connection-configuration-changed.event.js';
-import { connectionProvisioned } from '../domain/events/connection-provisioned.event.js';
-import { connectionProvisioningFailed } from '../domain/events/connection-provisioning-failed.event.js';
 import {
-  CONNECTION_DEACTIVATED,
-  CONNECTION_REACTIVATED,
-  connectionStatusEvent,
-} from '../domain/events/connection-status.event.js';
-import type {
-  AccountId,
-  ConfigurationState,
-  Connection,
-  ConnectionId,
-  OutboxEvent,
-} from '../domain/model.js';
+  type ConfigurationAnswer,
+  decideSync,
+  planSync,
+  type SyncTrigger,
+} from '../domain/lifecycle/connection-lifecycle.js';
+import type { AccountId, Connection, ConnectionId } from '../domain/model.js';
 import type { Configuration } from '../mews/configuration.schema.js';
-import { isTransient, MewsError, MewsErrorCode } from '../mews/errors.js';
-import type { SyncConnectionMessage } from '../ports/work-queue.js';
+import { isTransient, MewsError } from '../mews/errors.js';
 import type { UseCaseDeps } from './use-case-deps.js';
 
 export type SyncOutcome =
@@ -26,201 +16,132 @@ export type SyncOutcome =
   | { status: 'already-provisioned' }
   | { status: 'failed'; code: number | null }
   | { status: 'unchanged' }
+  | { status: 'awaiting-token' }
   | { status: 'changed'; events: string[] }
   | { status: 'stale' };
 
 type Deps = Pick<UseCaseDeps, 'store' | 'mews' | 'vault' | 'clock' | 'logger' | 'environment'>;
 
-/** Mews codes that say the connection itself is disabled or gone (not our client token). */
-const DEACTIVATION_CODES = new Set<number>([
-  MewsErrorCode.ConnectionNotFound,
-  MewsErrorCode.OperationDisabled,
-]);
-
 /**
- * Checks a connection against Mews and moves it along its lifecycle:
- * - discovered: fetch the configuration; in one transaction mark it provisioned, store the
- *   snapshot and put `Connection Provisioned` in the outbox (or `Connection Provisioning Failed`);
- * - provisioned: a changed mapping view publishes `Connection Configuration Changed` with a
- *   diff; Mews saying the connection is disabled publishes `Connection Deactivated`;
- * - deactivated or removed and answering again: `Connection Reactivated` (plus a change event
- *   if the configuration moved meanwhile).
- * Every change is conditional on the state it was computed from, so repeats and races are
- * harmless (`stale`), and a provisioned connection found by a second account costs no Mews call.
+ * Checks a connection against Mews and moves it along its lifecycle as decideSync says
+ * (docs/lifecycle.md). Every write is conditional on the version the decision read, so repeats
+ * and races are harmless (`stale`), and a provisioned connection found by a second account
+ * costs no Mews call.
  */
 export async function syncConnection(
-  input: { connectionId: ConnectionId; accountId: AccountId; reason?: SyncConnectionMessage['reason'] },
+  input: { connectionId: ConnectionId; accountId: AccountId; reason?: SyncTrigger },
   deps: Deps,
 ): Promise<SyncOutcome> {
   const { store, logger } = deps;
+  const trigger = input.reason ?? 'discovered';
   const connection = await store.getConnection(input.connectionId);
   if (!connection) {
     logger.warn('sync for an unknown connection dropped', { connectionId: input.connectionId });
     return { status: 'unknown-connection' };
   }
-  const fromPoll = input.reason === undefined || input.reason === 'discovered' || input.reason === 'retry';
-  if (connection.status === 'provisioned' && fromPoll) {
+  const plan = planSync(connection, trigger);
+  if (plan.kind === 'skip') return { status: 'unchanged' };
+  if (plan.kind === 'mark-synced') {
     await store.markMembershipSynced(input.accountId, connection.id);
     return { status: 'already-provisioned' };
   }
-  if (connection.status === 'removed' && !fromPoll) return { status: 'unchanged' };
 
   const token = await deps.vault.get(connection.id);
   if (token === undefined) {
     if (connection.status === 'removed') return { status: 'unchanged' };
-    // The poll stores the token before it records the connection, so this is not a race.
-    throw new Error(
-      `no token in the vault for ${connection.id}: the next poll of its account stores it again`,
-    );
+    // Lost (a removal cut short, a deleted secret): every account listing it stores it again on
+    // its next poll, which queues this sync again.
+    await store.markMembershipsPending(connection.id);
+    logger.warn('no token in the vault; the next poll of each account listing it stores it again', {
+      connectionId: connection.id,
+    });
+    return { status: 'awaiting-token' };
   }
 
+  const answer = await askMews(connection, token, deps);
+  const at = deps.clock.now().toISOString();
+  const decision = decideSync(connection, input.accountId, answer, { environment: deps.environment, at });
+  const detailTypes = decision.kind === 'none' ? [] : decision.events.map((e) => e.detailType);
+
+  switch (decision.kind) {
+    case 'none':
+      return answer.kind === 'refused' ? { status: 'failed', code: answer.code } : { status: 'unchanged' };
+    case 'report':
+      await store.appendEvents(decision.events);
+      return { status: 'failed', code: answer.kind === 'refused' ? answer.code : null };
+    case 'provision': {
+      if (answer.kind !== 'configuration') throw new Error('unreachable: provisioning without a configuration');
+      const result = await store.recordProvisioned({
+        connectionId: connection.id,
+        expectedVersion: connection.version,
+        accountId: input.accountId,
+        secretRef: connection.secretRef ?? '',
+        configuration: answer.state,
+        snapshot: answer.snapshot,
+        at,
+        events: decision.events,
+      });
+      if (result === 'stale') return { status: 'stale' };
+      logger.info('connection provisioned', {
+        connectionId: connection.id,
+        digest: answer.state.digest,
+        ...answer.state.summary,
+      });
+      return { status: 'provisioned', digest: answer.state.digest };
+    }
+    case 'update': {
+      const result = await store.updateConnection({
+        connectionId: connection.id,
+        expectedVersion: connection.version,
+        status: decision.status,
+        configuration:
+          decision.withConfiguration && answer.kind === 'configuration'
+            ? { state: answer.state, snapshot: answer.snapshot }
+            : undefined,
+        at,
+        events: decision.events,
+      });
+      if (result === 'stale') return { status: 'stale' };
+      if (trigger === 'discovered' || trigger === 'retry') {
+        await store.markMembershipSynced(input.accountId, connection.id);
+      }
+      logger.info('connection changed', { connectionId: connection.id, events: detailTypes });
+      return { status: 'changed', events: detailTypes };
+    }
+  }
+}
+
+type Answer = ConfigurationAnswer & { snapshot?: Configuration };
+
+/** getConfiguration, as the domain needs it. Transient failures throw (the queue retries). */
+async function askMews(
+  connection: Connection,
+  token: string,
+  deps: Deps,
+): Promise<Answer & ({ kind: 'refused' } | { kind: 'configuration'; snapshot: Configuration })> {
   let configuration: Configuration;
   try {
     configuration = await deps.mews.getConfiguration(token);
   } catch (error) {
     if (!(error instanceof MewsError) || isTransient(error)) throw error;
-    return refused(connection, input.accountId, error, deps);
+    deps.logger.warn('Mews refused the connection configuration', {
+      connectionId: connection.id,
+      status: connection.status,
+      code: error.code,
+      reason: error.message,
+    });
+    return { kind: 'refused', code: error.code, message: error.message };
   }
-
-  const at = deps.clock.now().toISOString();
   const view = mappingView(configuration);
-  const state: ConfigurationState = {
-    digest: digestOf(view),
-    summary: summarize(configuration),
-    fetchedAt: at,
-  };
-  if (connection.status === 'discovered')
-    return provision(connection, input.accountId, state, configuration, deps);
-
-  const events: OutboxEvent[] = [];
-  if (connection.status === 'deactivated' || connection.status === 'removed') {
-    events.push(
-      connectionStatusEvent({
-        type: CONNECTION_REACTIVATED,
-        connection,
-        reason: connection.status === 'removed' ? 'returned' : 'activated',
-        previousStatus: connection.status,
-        environment: deps.environment,
-        at,
-      }),
-    );
-  }
-  const previousDigest = connection.configuration?.digest ?? null;
-  if (previousDigest !== null && previousDigest !== state.digest) {
-    const before = await previousView(connection.id, previousDigest, deps);
-    const diff = diffConfigurations(before, view);
-    if (!isEmptyDiff(diff)) {
-      events.push(
-        connectionConfigurationChanged({
-          connection,
-          previousDigest,
-          configuration: state,
-          diff,
-          environment: deps.environment,
-          at,
-        }),
-      );
-    }
-  }
-  if (events.length === 0) return { status: 'unchanged' };
-
-  const result = await store.updateConnection({
-    connectionId: connection.id,
-    expected: { status: connection.status, digest: previousDigest },
-    status: 'provisioned',
-    configuration: { state, snapshot: configuration },
-    at,
-    events,
-  });
-  if (result === 'stale') return { status: 'stale' };
-  if (fromPoll) await store.markMembershipSynced(input.accountId, connection.id);
-  logger.info('connection changed', { connectionId: connection.id, events: events.map((e) => e.detailType) });
-  return { status: 'changed', events: events.map((e) => e.detailType) };
-}
-
-async function provision(
-  connection: Connection,
-  accountId: AccountId,
-  state: ConfigurationState,
-  configuration: Configuration,
-  deps: Deps,
-): Promise<SyncOutcome> {
-  const secretRef = connection.secretRef ?? '';
-  const result = await deps.store.recordProvisioned({
-    connectionId: connection.id,
-    accountId,
-    secretRef,
-    configuration: state,
+  const digest = digestOf(view);
+  const previous = connection.configuration?.digest ?? null;
+  return {
+    kind: 'configuration',
+    state: { digest, summary: summarize(configuration), fetchedAt: deps.clock.now().toISOString() },
+    view,
+    previousView: previous !== null && previous !== digest ? await previousView(connection.id, previous, deps) : null,
     snapshot: configuration,
-    at: state.fetchedAt,
-    events: [
-      connectionProvisioned({
-        connection,
-        accountId: connection.discoveredBy,
-        secretRef,
-        configuration: state,
-        environment: deps.environment,
-        at: state.fetchedAt,
-      }),
-    ],
-  });
-  if (result === 'already-provisioned') return { status: 'already-provisioned' };
-  deps.logger.info('connection provisioned', {
-    connectionId: connection.id,
-    digest: state.digest,
-    ...state.summary,
-  });
-  return { status: 'provisioned', digest: state.digest };
-}
-
-/** Mews permanently refused getConfiguration. */
-async function refused(
-  connection: Connection,
-  accountId: AccountId,
-  error: MewsError,
-  deps: Deps,
-): Promise<SyncOutcome> {
-  const code = error.code;
-  const at = deps.clock.now().toISOString();
-  deps.logger.warn('Mews refused the connection configuration', {
-    connectionId: connection.id,
-    status: connection.status,
-    code,
-    reason: error.message,
-  });
-  if (connection.status === 'discovered') {
-    await deps.store.appendEvents([
-      connectionProvisioningFailed({
-        connection,
-        accountId,
-        code,
-        message: error.message,
-        environment: deps.environment,
-        at,
-      }),
-    ]);
-    return { status: 'failed', code };
-  }
-  // Code 8 also means a wrong client token: never deactivate every connection for that.
-  if (connection.status !== 'provisioned' || code === null || !DEACTIVATION_CODES.has(code)) {
-    return { status: 'failed', code };
-  }
-  const result = await deps.store.updateConnection({
-    connectionId: connection.id,
-    expected: { status: 'provisioned', digest: connection.configuration?.digest ?? null },
-    status: 'deactivated',
-    at,
-    events: [
-      connectionStatusEvent({
-        type: CONNECTION_DEACTIVATED,
-        connection,
-        code,
-        environment: deps.environment,
-        at,
-      }),
-    ],
-  });
-  return result === 'applied' ? { status: 'changed', events: [CONNECTION_DEACTIVATED] } : { status: 'stale' };
+  };
 }
 
 /** The mapping view of the stored snapshot; an empty view if it was pruned (every item shows as added). */

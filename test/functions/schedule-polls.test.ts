@@ -76,6 +76,7 @@ describe('schedule-polls handler', () => {
     };
     await store.recordProvisioned({
       connectionId,
+      expectedVersion: 0,
       accountId,
       secretRef: 'arn:secret',
       configuration: { digest: 'sha256:x', summary, fetchedAt: at },
@@ -94,13 +95,8 @@ describe('schedule-polls handler', () => {
     expect(sent(CONNECTION_SYNCS_QUEUE_URL)).toEqual([
       { kind: 'sync-connection', connectionId, accountId, reason: 'refresh' },
     ]);
-    await store.updateConnection({
-      connectionId,
-      expected: { status: 'provisioned', digest: 'sha256:x' },
-      status: 'removed',
-      at,
-      events: [],
-    });
+    await store.updateMissingPolls(accountId, [{ connectionId, missingPolls: 2 }]);
+    await store.removeConnection({ connectionId, expectedVersion: 1, members: [accountId], at, events: [] });
   });
 
   it.each([

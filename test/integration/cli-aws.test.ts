@@ -165,6 +165,7 @@ describe('provisioner --stack', () => {
     });
     await store.recordProvisioned({
       connectionId,
+      expectedVersion: 0,
       accountId,
       secretRef: 'arn:aws:secretsmanager:x',
       configuration,

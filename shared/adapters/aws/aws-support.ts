@@ -1,3 +1,5 @@
+import { RetryPolicy } from '../../lib/retry-policy.js';
+
 /**
  * What the adapters keep of an AWS SDK error: its code, status, request id and message, never
  * the request that caused it. The SDK's messages do not echo secret values; `redact` strips a
@@ -79,38 +81,37 @@ export class AwsAdapterError extends Error {
 export interface RetryOptions {
   /** Attempts in all, the first one included (default 3). */
   maxAttempts?: number;
-  /** Delay before the first retry; doubles after each (default 100 ms, capped at 5 s). */
+  /** Ceiling of the first retry's delay; doubles after each (default 100 ms, capped at 5 s). */
   baseDelayMs?: number;
   /** Injected in tests. */
   sleep?: (ms: number) => Promise<void>;
-  /** Jitter source in [0, 1) (default Math.random); the delay is between half and all of the step. */
+  /** Jitter source in [0, 1] (default Math.random); full jitter: the delay is random() times the ceiling. */
   random?: () => number;
 }
 
 export interface ResolvedRetry {
   maxAttempts: number;
+  /** `retry` is 1 for the first retry. */
   delayBefore(retry: number): number;
   sleep: (ms: number) => Promise<void>;
 }
 
 const MAX_DELAY_MS = 5_000;
 
+/** The adapters' partial-batch retries, on the service's one retry policy (shared/lib/retry-policy.ts). */
 export function resolveRetry(options: RetryOptions): ResolvedRetry {
   const maxAttempts = options.maxAttempts ?? 3;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new Error(`maxAttempts must be a positive integer, got ${maxAttempts}`);
   }
-  const base = options.baseDelayMs ?? 100;
-  const random = options.random ?? Math.random;
-  return {
-    maxAttempts,
-    /** `retry` is 1 for the first retry. */
-    delayBefore(retry) {
-      const step = Math.min(MAX_DELAY_MS, base * 2 ** (retry - 1));
-      return Math.round(step / 2 + (step / 2) * random());
-    },
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-  };
+  const policy = new RetryPolicy({
+    attempts: maxAttempts,
+    baseMs: options.baseDelayMs ?? 100,
+    capMs: MAX_DELAY_MS,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+  return { maxAttempts, delayBefore: (retry) => policy.backoff(retry), sleep: policy.sleep };
 }
 
 export const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');

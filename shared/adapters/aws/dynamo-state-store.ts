@@ -26,7 +26,14 @@ import type {
 } from '../../domain/model.js';
 import { mapLimit } from '../../lib/map-limit.js';
 import type { IntegrationStore, IntegrationUpdate } from '../../ports/integration-store.js';
-import type { AccountView, ConnectionUpdate, ProvisionInput, StateStore } from '../../ports/state-store.js';
+import type {
+  AccountView,
+  ConnectionRemoval,
+  ConnectionUpdate,
+  ProvisionInput,
+  StateStore,
+} from '../../ports/state-store.js';
+import { REMOVAL_CONFIRMATIONS } from '../../domain/lifecycle/connection-lifecycle.js';
 import {
   accountFromItem,
   accountToItem,
@@ -158,6 +165,24 @@ function insertOnly(tableName: string, item: Item): NonNullable<TransactItem['Up
   };
 }
 
+/** Adds `accountId` to the connection's `members` set beside an insert-only update. */
+function withMember(update: NonNullable<TransactItem['Update']>, accountId: AccountId) {
+  return {
+    ...update,
+    UpdateExpression: `${update.UpdateExpression} ADD #members :member`,
+    ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#members': 'members' },
+    ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':member': new Set([accountId]) },
+  };
+}
+
+/** `version = expected` (items written before versions existed count as version 0); sets `:next`. */
+function versionCondition(expected: number) {
+  return {
+    expression: expected === 0 ? '(attribute_not_exists(#version) OR #version = :expectedVersion)' : '#version = :expectedVersion',
+    values: { ':expectedVersion': expected, ':next': expected + 1 },
+  };
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -202,14 +227,28 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
   /** Deletes the account and its memberships (connections stay: other accounts may list them). */
   async removeAccount(id: AccountId): Promise<boolean> {
     // Memberships first: if this stops halfway, the account is still there and a retry finishes.
+    // Each goes with the account's place in its connection's `members`, in one transaction.
     const memberships = (await this.#queryAll({
       TableName: this.#table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
       ExpressionAttributeValues: { ':pk': keys.account(id).pk, ':sk': keys.membership(id, '').sk },
-      ProjectionExpression: 'pk, sk',
+      ProjectionExpression: 'connectionId',
       ConsistentRead: true,
-    })) as { pk: string; sk: string }[];
-    await this.#batchDelete(memberships);
+    })) as { connectionId: ConnectionId }[];
+    const pairs = MAX_TRANSACTION_ITEMS / 2;
+    const chunks: ConnectionId[][] = [];
+    for (let i = 0; i < memberships.length; i += pairs) {
+      chunks.push(memberships.slice(i, i + pairs).map((m) => m.connectionId));
+    }
+    await mapLimit(chunks, DISCOVERY_CHUNK_CONCURRENCY, async (chunk) => {
+      const result = await this.#transact(
+        chunk.flatMap((connectionId) => [
+          { Delete: { TableName: this.#table, Key: keys.membership(id, connectionId) } },
+          { Update: this.#membersChange('DELETE', id, connectionId) },
+        ]),
+      );
+      if (!result.ok) throw result.error;
+    });
     try {
       await this.#client.send(
         new DeleteCommand({
@@ -335,7 +374,7 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
     await mapLimit(chunks, DISCOVERY_CHUNK_CONCURRENCY, async (chunk) => {
       const result = await this.#transact(
         chunk.flatMap((discovery) => [
-          { Update: insertOnly(this.#table, newConnectionItem(accountId, discovery, at)) },
+          { Update: withMember(insertOnly(this.#table, newConnectionItem(accountId, discovery, at)), accountId) },
           { Update: insertOnly(this.#table, newMembershipItem(accountId, discovery, at)) },
         ]),
       );
@@ -369,12 +408,6 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
     await this.#updateIfExists(this.#membershipSynced(accountId, connectionId));
   }
 
-  async deleteMembership(accountId: AccountId, connectionId: ConnectionId): Promise<void> {
-    await this.#client.send(
-      new DeleteCommand({ TableName: this.#table, Key: keys.membership(accountId, connectionId) }),
-    );
-  }
-
   async listMembershipsOf(connectionId: ConnectionId): Promise<Membership[]> {
     const items = await this.#queryAll({
       TableName: this.#table,
@@ -398,55 +431,48 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
   }
 
   /**
-   * One transaction: connection provisioned (only if it is not already), snapshot stored,
-   * membership synced, events into the outbox. If the account's membership has vanished
-   * meanwhile (account removed), the connection is provisioned without it.
+   * One transaction: connection provisioned (if still at the expected version and never
+   * provisioned), snapshot stored, membership synced, events into the outbox. If the account's
+   * membership has vanished meanwhile (account removed), the connection is provisioned without it.
    */
-  async recordProvisioned(input: ProvisionInput): Promise<'provisioned' | 'already-provisioned'> {
+  async recordProvisioned(input: ProvisionInput): Promise<'applied' | 'stale'> {
     const { connectionId, accountId, configuration, events } = input;
     this.#checkEvents(events, 3);
-
+    const version = versionCondition(input.expectedVersion);
     const connectionUpdate: TransactItem = {
       Update: {
         TableName: this.#table,
         Key: keys.connection(connectionId),
         UpdateExpression:
-          'SET #status = :provisioned, provisionedAt = :at, secretRef = :secretRef, configuration = :configuration',
-        ConditionExpression: `${EXISTS} AND #status <> :provisioned`,
-        ExpressionAttributeNames: { '#status': 'status' },
+          'SET #status = :provisioned, provisionedAt = :at, secretRef = :secretRef, configuration = :configuration, #version = :next',
+        ConditionExpression: `${EXISTS} AND ${version.expression} AND (attribute_not_exists(provisionedAt) OR provisionedAt = :null)`,
+        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
         ExpressionAttributeValues: {
           ':provisioned': 'provisioned',
           ':at': input.at,
           ':secretRef': input.secretRef,
           ':configuration': configuration,
+          ':null': null,
+          ...version.values,
         },
       },
     };
     const snapshotPut = this.#snapshotPut(connectionId, configuration.digest, input.snapshot, input.at);
     const membershipUpdate: TransactItem = { Update: this.#membershipSynced(accountId, connectionId) };
 
-    let result = await this.#transact([
-      connectionUpdate,
-      snapshotPut,
-      membershipUpdate,
-      ...this.#eventPuts(events),
-    ]);
-    if (result.ok) return 'provisioned';
-
+    let result = await this.#transact([connectionUpdate, snapshotPut, membershipUpdate, ...this.#eventPuts(events)]);
+    if (result.ok) return 'applied';
     const [connectionReason, , membershipReason] = result.reasons;
     if (connectionReason?.Code === 'ConditionalCheckFailed') {
-      const current = await this.getConnection(connectionId);
-      if (!current) throw new ConnectionNotDiscoveredError(connectionId);
-      // Provisioned before (possibly by this same call, replayed): only the membership.
-      await this.markMembershipSynced(accountId, connectionId);
-      return 'already-provisioned';
+      if (!(await this.getConnection(connectionId))) throw new ConnectionNotDiscoveredError(connectionId);
+      return 'stale';
     }
     if (membershipReason?.Code === 'ConditionalCheckFailed') {
       result = await this.#transact([connectionUpdate, snapshotPut, ...this.#eventPuts(events)]);
-      if (result.ok) return 'provisioned';
+      if (result.ok) return 'applied';
       if (result.reasons[0]?.Code === 'ConditionalCheckFailed') {
         if (!(await this.getConnection(connectionId))) throw new ConnectionNotDiscoveredError(connectionId);
-        return 'already-provisioned';
+        return 'stale';
       }
       throw this.#cancellationError(result, events, 2);
     }
@@ -454,24 +480,16 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
   }
 
   async updateConnection(update: ConnectionUpdate): Promise<'applied' | 'stale'> {
-    const { connectionId, expected, configuration, events } = update;
-    const drops = update.dropMemberships ?? [];
-    this.#checkEvents(events, 2 + drops.length);
-    const names: Record<string, string> = { '#status': 'status', '#configuration': 'configuration' };
-    const values: Record<string, unknown> = {
-      ':status': update.status,
-      ':at': update.at,
-      ':expectedStatus': expected.status,
-    };
-    const sets = ['#status = :status', 'changedAt = :at'];
+    const { connectionId, configuration, events } = update;
+    this.#checkEvents(events, 2);
+    const version = versionCondition(update.expectedVersion);
+    const names: Record<string, string> = { '#status': 'status', '#version': 'version' };
+    const values: Record<string, unknown> = { ':status': update.status, ':at': update.at, ...version.values };
+    const sets = ['#status = :status', 'changedAt = :at', '#version = :next'];
     if (configuration) {
-      sets.push('#configuration = :configuration');
+      names['#configuration'] = 'configuration';
       values[':configuration'] = configuration.state;
-    }
-    let digestCondition = 'attribute_not_exists(#configuration.digest)';
-    if (expected.digest !== null) {
-      digestCondition = '#configuration.digest = :expectedDigest';
-      values[':expectedDigest'] = expected.digest;
+      sets.push('#configuration = :configuration');
     }
     const items: TransactItem[] = [
       {
@@ -479,7 +497,7 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
           TableName: this.#table,
           Key: keys.connection(connectionId),
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: `${EXISTS} AND #status = :expectedStatus AND ${digestCondition}`,
+          ConditionExpression: `${EXISTS} AND ${version.expression}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
@@ -487,9 +505,6 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
       ...(configuration
         ? [this.#snapshotPut(connectionId, configuration.state.digest, configuration.snapshot, update.at)]
         : []),
-      ...drops.map((accountId) => ({
-        Delete: { TableName: this.#table, Key: keys.membership(accountId, connectionId) },
-      })),
       ...this.#eventPuts(events),
     ];
     const result = await this.#transact(items);
@@ -500,6 +515,75 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
     }
     if (configuration) await this.#pruneSnapshots(connectionId);
     return 'applied';
+  }
+
+  /**
+   * The connection item keeps the set of accounts that have a membership (`members`, kept by
+   * every write that adds or deletes one), so the removal can be conditional on exactly the
+   * memberships it decided from; each membership's Delete is conditional on its confirmed miss.
+   */
+  async removeConnection(removal: ConnectionRemoval): Promise<'applied' | 'stale'> {
+    const { connectionId, events } = removal;
+    const members = [...new Set(removal.members)];
+    this.#checkEvents(events, 1 + members.length);
+    const version = versionCondition(removal.expectedVersion);
+    const memberValues: Record<string, unknown> = {};
+    const memberConditions = members.map((accountId, i) => {
+      memberValues[`:m${i}`] = accountId;
+      return `contains(#members, :m${i})`;
+    });
+    const membersCondition =
+      members.length === 0
+        ? 'attribute_not_exists(#members)'
+        : `size(#members) = :memberCount AND ${memberConditions.join(' AND ')}`;
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.#table,
+          Key: keys.connection(connectionId),
+          UpdateExpression: 'SET #status = :removed, changedAt = :at, #version = :next REMOVE #members',
+          ConditionExpression: `${EXISTS} AND ${version.expression} AND ${membersCondition}`,
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version', '#members': 'members' },
+          ExpressionAttributeValues: {
+            ':removed': 'removed',
+            ':at': removal.at,
+            ...version.values,
+            ...(members.length > 0 ? { ':memberCount': members.length, ...memberValues } : {}),
+          },
+        },
+      },
+      ...members.map((accountId) => ({ Delete: this.#confirmedMissingDelete(accountId, connectionId) })),
+      ...this.#eventPuts(events),
+    ];
+    const result = await this.#transact(items);
+    if (result.ok) return 'applied';
+    const stateReasons = result.reasons.slice(0, 1 + members.length);
+    if (stateReasons.some((r) => r.Code === 'ConditionalCheckFailed')) return 'stale';
+    throw this.#cancellationError(result, events, 1 + members.length);
+  }
+
+  async leaveConnection(accountId: AccountId, connectionId: ConnectionId): Promise<'applied' | 'stale'> {
+    const result = await this.#transact([
+      { Delete: this.#confirmedMissingDelete(accountId, connectionId) },
+      { Update: this.#membersChange('DELETE', accountId, connectionId) },
+    ]);
+    if (result.ok) return 'applied';
+    if (result.reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return 'stale';
+    throw result.error;
+  }
+
+  async markMembershipsPending(connectionId: ConnectionId): Promise<void> {
+    const memberships = await this.listMembershipsOf(connectionId);
+    await mapLimit(memberships, this.#concurrency, (m) =>
+      this.#updateIfExists({
+        TableName: this.#table,
+        Key: keys.membership(m.accountId, connectionId),
+        UpdateExpression: 'SET #status = :pending',
+        ConditionExpression: EXISTS,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'pending' },
+      }),
+    );
   }
 
   async getSnapshot(connectionId: ConnectionId, digest: string): Promise<unknown | undefined> {
@@ -653,6 +737,28 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
   }
 
   // ---- helpers ----
+
+  /** Deletes a membership only while it is confirmed missing. */
+  #confirmedMissingDelete(accountId: AccountId, connectionId: ConnectionId) {
+    return {
+      TableName: this.#table,
+      Key: keys.membership(accountId, connectionId),
+      ConditionExpression: `${EXISTS} AND missingPolls >= :confirmations`,
+      ExpressionAttributeValues: { ':confirmations': REMOVAL_CONFIRMATIONS },
+    };
+  }
+
+  /** Adds the account to, or deletes it from, the connection's `members` (idempotent set operations). */
+  #membersChange(op: 'ADD' | 'DELETE', accountId: AccountId, connectionId: ConnectionId) {
+    return {
+      TableName: this.#table,
+      Key: keys.connection(connectionId),
+      UpdateExpression: `${op} #members :account`,
+      ConditionExpression: EXISTS,
+      ExpressionAttributeNames: { '#members': 'members' },
+      ExpressionAttributeValues: { ':account': new Set([accountId]) },
+    };
+  }
 
   #membershipSynced(accountId: AccountId, connectionId: ConnectionId) {
     return {

@@ -3,20 +3,23 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import {
+  EVENTBRIDGE_ENTRY_LIMIT_BYTES,
+  EVENTBRIDGE_MAX_ENTRIES_PER_REQUEST,
+  entryTooLargeReason,
+  putEventsEntrySize,
+} from '../../domain/events/entry-size.js';
 import type { OutboxEvent } from '../../domain/model.js';
+import { packBatches } from '../../lib/batches.js';
 import type { EventPublisher, PublishResult } from '../../ports/event-publisher.js';
-import { describeAwsError, type RetryOptions, resolveRetry, utf8Bytes } from './aws-support.js';
-
-/** PutEvents takes at most 10 entries per request. */
-export const MAX_PUT_EVENTS_ENTRIES = 10;
-/** EventBridge: "The total entry size must be less than 256KB", per entry and per request. */
-export const PUT_EVENTS_SIZE_LIMIT = 256 * 1024;
+import { describeAwsError, type RetryOptions, resolveRetry } from './aws-support.js';
 
 /**
- * Per-entry error codes EventBridge documents as not retryable; any other code (documented
- * retryable ones: InternalFailure, ThrottlingException; and codes we do not know) is retried.
+ * Per-entry error codes EventBridge documents as not retryable. Not retried within a call; any
+ * other code (the documented retryable ones, InternalFailure and ThrottlingException, and codes
+ * we do not know) is retried with backoff.
  */
-const PERMANENT_ENTRY_ERRORS = new Set([
+const NOT_RETRYABLE_ENTRY_ERRORS = new Set([
   'AccessDeniedException',
   'InvalidAccountIdException',
   'InvalidArgument',
@@ -25,6 +28,14 @@ const PERMANENT_ENTRY_ERRORS = new Set([
   'NotAuthorizedForSourceException',
   'NotAuthorizedForDetailTypeException',
 ]);
+
+/**
+ * Of those, the ones about the entry itself: the same entry fails the same way forever, so it is
+ * reported permanent (the relay dead-letters it). The others (access, account, source and
+ * detail-type permissions, CloudTrail redaction) depend on the deployment: once fixed, the same
+ * entry goes through, so the event stays pending for a later attempt.
+ */
+const PERMANENT_ENTRY_ERRORS = new Set(['InvalidArgument', 'MalformedDetail']);
 
 export interface EventBridgePublisherOptions extends RetryOptions {
   client: EventBridgeClient;
@@ -48,18 +59,6 @@ export function toPutEventsEntry(
   };
 }
 
-/**
- * The entry size as EventBridge computes it: 14 bytes for Time, plus the UTF-8 bytes of Source,
- * DetailType, Detail and each Resources entry (EventBusName does not count).
- */
-export function putEventsEntrySize(entry: PutEventsRequestEntry): number {
-  let size = entry.Time === undefined ? 0 : 14;
-  size += utf8Bytes(entry.Source ?? '') + utf8Bytes(entry.DetailType ?? '');
-  if (entry.Detail !== undefined) size += utf8Bytes(entry.Detail);
-  for (const resource of entry.Resources ?? []) size += utf8Bytes(resource);
-  return size;
-}
-
 interface Pending {
   index: number;
   eventId: string;
@@ -68,9 +67,11 @@ interface Pending {
 }
 
 /**
- * EventBridge behind the EventPublisher port. Packs events into requests of at most 10 entries
- * and under 256 KB, retries only the entries a response reports failed (bounded, with
- * backoff), and returns what still failed; it throws only for programming errors.
+ * EventBridge behind the EventPublisher port. Never sends an entry EventBridge would refuse for
+ * its size (or an unreadable time): those come back failed and permanent. Packs the rest into
+ * requests of at most 10 entries and under 256 KB, retries only the entries a response reports
+ * failed (bounded, with backoff), and returns what still failed, permanent when the same entry
+ * can never succeed; it throws only for programming errors.
  */
 export class EventBridgePublisher implements EventPublisher {
   private readonly client: EventBridgeClient;
@@ -87,8 +88,8 @@ export class EventBridgePublisher implements EventPublisher {
 
   async publish(events: OutboxEvent[]): Promise<PublishResult> {
     const failures = new Map<number, PublishResult['failed'][number]>();
-    const fail = (p: { index: number; eventId: string }, reason: string) =>
-      failures.set(p.index, { eventId: p.eventId, reason });
+    const fail = (p: { index: number; eventId: string }, reason: string, permanent: boolean) =>
+      failures.set(p.index, { eventId: p.eventId, reason, permanent });
 
     const sendable: Pending[] = [];
     events.forEach((event, index) => {
@@ -97,26 +98,34 @@ export class EventBridgePublisher implements EventPublisher {
         fail(
           { index, eventId: event.eventId },
           `time ${JSON.stringify(event.time)} is not a valid timestamp; not sent`,
+          true,
         );
         return;
       }
       const size = putEventsEntrySize(entry);
-      if (size >= PUT_EVENTS_SIZE_LIMIT) {
-        fail(
-          { index, eventId: event.eventId },
-          `the entry is ${size} bytes; EventBridge takes entries under ${PUT_EVENTS_SIZE_LIMIT} bytes (256 KB): not sent`,
-        );
+      const tooLarge = entryTooLargeReason(size);
+      if (tooLarge !== undefined) {
+        fail({ index, eventId: event.eventId }, `${tooLarge}: not sent`, true);
         return;
       }
       sendable.push({ index, eventId: event.eventId, entry, size });
     });
 
-    for (const batch of packBatches(sendable)) await this.sendBatch(batch, fail);
+    // A request, like an entry, must stay under 256 KB.
+    const batches = packBatches(sendable, {
+      maxCount: EVENTBRIDGE_MAX_ENTRIES_PER_REQUEST,
+      maxBytes: EVENTBRIDGE_ENTRY_LIMIT_BYTES - 1,
+      sizeOf: (p) => p.size,
+    });
+    for (const batch of batches) await this.sendBatch(batch, fail);
 
     return { failed: [...failures.entries()].sort(([a], [b]) => a - b).map(([, f]) => f) };
   }
 
-  private async sendBatch(batch: Pending[], fail: (p: Pending, reason: string) => void): Promise<void> {
+  private async sendBatch(
+    batch: Pending[],
+    fail: (p: Pending, reason: string, permanent: boolean) => void,
+  ): Promise<void> {
     let remaining = batch;
     for (let attempt = 1; ; attempt++) {
       let results: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[];
@@ -126,7 +135,7 @@ export class EventBridgePublisher implements EventPublisher {
       } catch (error) {
         const info = describeAwsError(error);
         const reason = `PutEvents request failed: ${info.code}: ${info.message}`;
-        for (const p of remaining) fail(p, attempt > 1 ? `${reason} (attempt ${attempt})` : reason);
+        for (const p of remaining) fail(p, attempt > 1 ? `${reason} (attempt ${attempt})` : reason, false);
         return;
       }
 
@@ -136,37 +145,16 @@ export class EventBridgePublisher implements EventPublisher {
         if (result?.EventId && !result.ErrorCode) return;
         const code = result?.ErrorCode ?? 'NoResult';
         const reason = `${code}: ${result?.ErrorMessage ?? (result ? 'no message' : 'the response has no entry for it')}`;
-        if (PERMANENT_ENTRY_ERRORS.has(code)) fail(pending, reason);
+        if (NOT_RETRYABLE_ENTRY_ERRORS.has(code)) fail(pending, reason, PERMANENT_ENTRY_ERRORS.has(code));
         else retryable.push({ pending, reason });
       });
       if (retryable.length === 0) return;
       if (attempt >= this.retry.maxAttempts) {
-        for (const r of retryable) fail(r.pending, `${r.reason} (after ${attempt} attempts)`);
+        for (const r of retryable) fail(r.pending, `${r.reason} (after ${attempt} attempts)`, false);
         return;
       }
       await this.retry.sleep(this.retry.delayBefore(attempt));
       remaining = retryable.map((r) => r.pending);
     }
   }
-}
-
-/** Greedy, in order: a new request starts at 10 entries or when the next one would reach 256 KB. */
-function packBatches(pending: Pending[]): Pending[][] {
-  const batches: Pending[][] = [];
-  let current: Pending[] = [];
-  let bytes = 0;
-  for (const p of pending) {
-    if (
-      current.length === MAX_PUT_EVENTS_ENTRIES ||
-      (current.length > 0 && bytes + p.size >= PUT_EVENTS_SIZE_LIMIT)
-    ) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(p);
-    bytes += p.size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }

@@ -114,6 +114,16 @@ export class SecretsManagerTokenVault implements TokenVault, IntegrationTokenVau
     );
   }
 
+  /** RestoreSecret: the secret stays. One not scheduled for deletion, or none at all, is left as it is. */
+  async cancelDeletion(connectionId: ConnectionId): Promise<void> {
+    try {
+      await this.client.send(new RestoreSecretCommand({ SecretId: this.secretName(connectionId) }));
+    } catch (error) {
+      if (awsErrorCode(error) === 'ResourceNotFoundException') return;
+      throw wrap('RestoreSecret', connectionId, error);
+    }
+  }
+
   /** Already scheduled or already gone is not an error: the outcome is the same. */
   private async deleteSecret(name: string, recoveryDays: number, wrapError: (error: unknown) => Error) {
     try {

@@ -141,6 +141,7 @@ export function newConnectionItem(accountId: AccountId, discovery: Discovery, at
     provisionedAt: null,
     secretRef: discovery.secretRef,
     configuration: null,
+    version: 0,
   };
 }
 
@@ -171,6 +172,8 @@ export function connectionFromItem(item: Item): Connection {
     changedAt: strOrNull(item, what, 'changedAt'),
     secretRef: strOrNull(item, what, 'secretRef'),
     configuration: configuration as Connection['configuration'],
+    // Items written before versions existed are version 0.
+    version: item.version === undefined ? 0 : num(item, what, 'version'),
   };
 }
 

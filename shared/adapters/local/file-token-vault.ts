@@ -91,6 +91,20 @@ export class FileTokenVault implements TokenVault, IntegrationTokenVault {
     await rename(file, this.deletedFileFor(connectionId));
   }
 
+  /** Moves a deleted file back, unless the connection has a file again (then the deleted one goes). */
+  async cancelDeletion(connectionId: ConnectionId): Promise<void> {
+    const deleted = this.deletedFileFor(connectionId);
+    if (!(await exists(deleted))) return;
+    try {
+      await link(deleted, this.fileFor(connectionId));
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST') {
+        throw new Error(`could not restore the local vault file for ${connectionId}: ${errorCode(error)}`);
+      }
+    }
+    await rm(deleted, { force: true });
+  }
+
   private deletedFileFor(connectionId: ConnectionId): string {
     return join(this.dir, 'deleted', `${connectionId}.json`);
   }
