@@ -11,7 +11,7 @@ const { loadLocalConfig } = await import('../shared/config/local-config.js');
 const { formatEventLine } = await import('../shared/adapters/local/jsonl-event-sink.js');
 const { startDynamoDbLocal } = await import('../shared/adapters/local/dynamodb-local.js');
 const { openLocalServices } = await import('../shared/local/local-services.js');
-const { createLocalRunner } = await import('../shared/local/drain-queues.js');
+const { createLocalRunner } = await import('../shared/local/local-runner.js');
 const { startLocalWebhookServer } = await import('../shared/local/webhook-server.js');
 const { randomBytes } = await import('node:crypto');
 const { writeRuntimeFile, removeRuntimeFile } = await import('../shared/local/runtime-file.js');
@@ -20,7 +20,7 @@ const { startMewsSimulator } = await import('../shared/simulator/start-simulator
 const { loadDefaultSeed } = await import('../shared/simulator/default-seed.js');
 const { registerAccount } = await import('../shared/use-cases/accounts.js');
 const { maskEmail } = await import('../shared/domain/mask-email.js');
-const { secretMatcher } = await import('../shared/use-cases/webhook-auth.js');
+const { secretMatcher } = await import('../shared/lib/secret-matcher.js');
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 /** A seeded connection the demo disables and enables again (fake token). */

@@ -27,6 +27,7 @@ import {
   webhookEnvSchema,
 } from '../config/function-env.js';
 import { METRICS_NAMESPACE } from '../config/metric-names.js';
+import { secretMatcher } from '../lib/secret-matcher.js';
 import { ChannelManagerClient } from '../mews/channel-manager-client.js';
 import { systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -36,7 +37,6 @@ import type { relayEvents } from '../use-cases/relay-outbox.js';
 import type { schedulePolls } from '../use-cases/schedule-polls.js';
 import type { syncConnection } from '../use-cases/sync-connection.js';
 import { DEFAULT_POLICY } from '../use-cases/use-case-deps.js';
-import { secretMatcher } from '../use-cases/webhook-auth.js';
 import { redactLogValue } from './log-redaction.js';
 
 /**

@@ -1,11 +1,16 @@
 import { type CycleOptions, type CycleReport, type LocalPipeline, runCycle } from './run-cycle.js';
 
 /**
+ * The local pipeline's runner (`npm start`, the webhook tests): cycles, and drains of what a push
+ * channel queued, one at a time.
+ */
+
+/**
  * Works off what is already queued (by a change notification, say) without starting a cycle: the
  * polls, the syncs they queue, then the relay; as on AWS the queues' consumers run as soon as a
  * message arrives.
  */
-export function drainQueues(
+function drainQueues(
   p: LocalPipeline,
   options: Pick<CycleOptions, 'concurrency' | 'maxAttempts'> = {},
 ): Promise<CycleReport> {

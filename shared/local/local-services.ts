@@ -13,6 +13,7 @@ import {
 } from '../adapters/mews-connector/connector-client.js';
 import type { LocalConfig } from '../config/local-config.js';
 import type { MewsEnvironment } from '../domain/events/event-parts.js';
+import { secretMatcher } from '../lib/secret-matcher.js';
 import { ChannelManagerClient } from '../mews/channel-manager-client.js';
 import { systemClock } from '../ports/clock.js';
 import type { ConnectorApi } from '../ports/connector-api.js';
@@ -21,7 +22,6 @@ import type { Logger } from '../ports/logger.js';
 import type { IntegrationTokenVault } from '../ports/token-vault.js';
 import { loadDefaultSeed } from '../simulator/default-seed.js';
 import { startMewsSimulator } from '../simulator/start-simulator.js';
-import { secretMatcher } from '../use-cases/webhook-auth.js';
 import type { LocalPipeline } from './run-cycle.js';
 import { readRuntimeFile } from './runtime-file.js';
 

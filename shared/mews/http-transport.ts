@@ -1,3 +1,4 @@
+import { parseRetryAfter, RetryPolicy } from '../lib/retry-policy.js';
 import { mewsErrorResponseSchema } from './error.schema.js';
 import {
   MewsApiError,
@@ -91,74 +92,55 @@ export interface MewsAnswer {
   attempts: number;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Full-jitter exponential backoff delay before retry number `retry` (1-based). */
-export function backoffDelay(retry: number, baseMs: number, capMs: number, random: () => number): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, retry - 1));
-  return Math.floor(Math.max(0, Math.min(1, random())) * ceiling);
-}
-
-/** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | null {
-  if (value == null) return null;
-  const text = value.trim();
-  if (text === '') return null;
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  if (!/[a-z]/i.test(text)) return null; // an HTTP date names its day and month
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - nowMs);
-}
-
 type AttemptResult =
   | { ok: true; status: number; body: unknown }
   | { ok: false; status: number | null; error: MewsError; retryable: boolean; retryAfterMs: number | null };
 
+/** A failed attempt, as the retry policy hands it back. */
+interface FailedAttempt {
+  status: number | null;
+  error: MewsError;
+  retryAfterMs: number | null;
+  durationMs: number;
+}
+
 export class HttpTransport {
   private readonly timeoutMs: number;
-  private readonly retries: number;
-  private readonly backoffBaseMs: number;
-  private readonly backoffCapMs: number;
-  private readonly maxRetryAfterMs: number;
+  private readonly retry: RetryPolicy;
   private readonly maxResponseBytes: number;
-  private readonly maxElapsedMs: number | undefined;
   private readonly onAttempt: ((event: AttemptEvent) => void) | undefined;
   private readonly userAgent: string | undefined;
   private readonly fetch: typeof fetch;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
   private readonly now: () => number;
   private readonly limiter: TokenBucket | undefined;
 
   constructor(options: HttpTransportOptions = {}) {
     this.timeoutMs = positive('timeoutMs', options.timeoutMs ?? TRANSPORT_DEFAULTS.timeoutMs);
-    this.retries = nonNegativeInt('retries', options.retries ?? TRANSPORT_DEFAULTS.retries);
-    this.backoffBaseMs = nonNegative(
-      'backoffBaseMs',
-      options.backoffBaseMs ?? TRANSPORT_DEFAULTS.backoffBaseMs,
-    );
-    this.backoffCapMs = nonNegative('backoffCapMs', options.backoffCapMs ?? TRANSPORT_DEFAULTS.backoffCapMs);
-    this.maxRetryAfterMs = nonNegative(
-      'maxRetryAfterMs',
-      options.maxRetryAfterMs ?? TRANSPORT_DEFAULTS.maxRetryAfterMs,
-    );
+    const retries = nonNegativeInt('retries', options.retries ?? TRANSPORT_DEFAULTS.retries);
+    this.now = options.now ?? Date.now;
+    this.retry = new RetryPolicy({
+      attempts: retries + 1,
+      baseMs: options.backoffBaseMs ?? TRANSPORT_DEFAULTS.backoffBaseMs,
+      capMs: options.backoffCapMs ?? TRANSPORT_DEFAULTS.backoffCapMs,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? TRANSPORT_DEFAULTS.maxRetryAfterMs,
+      ...(options.maxElapsedMs === undefined
+        ? {}
+        : { deadlineMs: positive('maxElapsedMs', options.maxElapsedMs) }),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      now: this.now,
+    });
     this.maxResponseBytes = positive(
       'maxResponseBytes',
       options.maxResponseBytes ?? TRANSPORT_DEFAULTS.maxResponseBytes,
     );
-    this.maxElapsedMs =
-      options.maxElapsedMs === undefined ? undefined : positive('maxElapsedMs', options.maxElapsedMs);
     this.onAttempt = options.onAttempt;
     this.userAgent = options.userAgent;
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-    this.sleep = options.sleep ?? defaultSleep;
-    this.random = options.random ?? Math.random;
-    this.now = options.now ?? Date.now;
     this.limiter = options.rateLimit
       ? new TokenBucket(options.rateLimit, {
           now: options.now ?? (() => performance.now()),
-          sleep: this.sleep,
+          sleep: this.retry.sleep,
         })
       : undefined;
   }
@@ -167,16 +149,18 @@ export class HttpTransport {
   async post(request: MewsPostRequest): Promise<MewsAnswer> {
     const payload = JSON.stringify(request.body);
     const redact = createRedactor([...(request.secrets ?? []), payload]);
-    const maxAttempts = this.retries + 1;
-    const startedAt = this.now();
+    const maxAttempts = this.retry.attempts;
 
-    for (let attempt = 1; ; attempt++) {
-      await this.limiter?.take();
-      const t0 = performance.now();
-      const result = await this.attemptOnce(request, payload, attempt, redact);
-      const durationMs = Math.round(performance.now() - t0);
-
-      if (result.ok) {
+    const outcome = await this.retry.attempt<MewsAnswer, FailedAttempt>(
+      async (attempt) => {
+        await this.limiter?.take();
+        const t0 = performance.now();
+        const result = await this.attemptOnce(request, payload, attempt, redact);
+        const durationMs = Math.round(performance.now() - t0);
+        if (!result.ok) {
+          const { status, error, retryable, retryAfterMs } = result;
+          return { ok: false, failure: { status, error, retryAfterMs, durationMs }, retryable, retryAfterMs };
+        }
         this.report(request, {
           operation: request.operation,
           attempt,
@@ -187,41 +171,34 @@ export class HttpTransport {
           willRetry: false,
           retryInMs: null,
         });
-        return { body: result.body, status: result.status, attempts: attempt };
-      }
-
-      const { error } = result;
-      let retryInMs: number | null = null;
-      if (result.retryable && attempt < maxAttempts) {
-        const delay =
-          result.retryAfterMs !== null
-            ? Math.min(result.retryAfterMs, this.maxRetryAfterMs)
-            : backoffDelay(attempt, this.backoffBaseMs, this.backoffCapMs, this.random);
-        const withinBudget =
-          this.maxElapsedMs === undefined || this.now() - startedAt + delay <= this.maxElapsedMs;
-        if (withinBudget) retryInMs = delay;
-      }
-      if (result.status === 429) {
-        this.limiter?.holdOff(
-          result.retryAfterMs !== null
-            ? Math.min(result.retryAfterMs, this.maxRetryAfterMs)
-            : (retryInMs ?? this.backoffBaseMs),
-        );
-      }
-      this.report(request, {
-        operation: request.operation,
-        attempt,
-        maxAttempts,
-        durationMs,
-        status: result.status,
-        outcome: error instanceof MewsApiError ? 'api-error' : 'transport-error',
-        error,
-        willRetry: retryInMs !== null,
-        retryInMs,
-      });
-      if (retryInMs === null) throw error;
-      await this.sleep(retryInMs);
-    }
+        return { ok: true, value: { body: result.body, status: result.status, attempts: attempt } };
+      },
+      {
+        onFailure: (failed, { attempt, retryInMs }) => {
+          if (failed.status === 429) {
+            // Every call of this client waits, as long as Mews asked (or this call's backoff).
+            this.limiter?.holdOff(
+              failed.retryAfterMs !== null
+                ? this.retry.serverDelay(failed.retryAfterMs)
+                : (retryInMs ?? this.retry.baseMs),
+            );
+          }
+          this.report(request, {
+            operation: request.operation,
+            attempt,
+            maxAttempts,
+            durationMs: failed.durationMs,
+            status: failed.status,
+            outcome: failed.error instanceof MewsApiError ? 'api-error' : 'transport-error',
+            error: failed.error,
+            willRetry: retryInMs !== null,
+            retryInMs,
+          });
+        },
+      },
+    );
+    if (outcome.ok) return outcome.value;
+    throw outcome.failure.error;
   }
 
   private report(request: MewsPostRequest, event: AttemptEvent): void {
@@ -378,11 +355,6 @@ function truncate(text: string, max: number): string {
 
 function positive(name: string, value: number): number {
   if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number`);
-  return value;
-}
-
-function nonNegative(name: string, value: number): number {
-  if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`${name} must be a non-negative number`);
   return value;
 }
 

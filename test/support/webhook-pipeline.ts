@@ -1,7 +1,7 @@
 import type { WebhookDeps } from '../../shared/adapters/http/webhook-router.js';
-import { createLocalRunner, type LocalRunner } from '../../shared/local/drain-queues.js';
+import { secretMatcher } from '../../shared/lib/secret-matcher.js';
+import { createLocalRunner, type LocalRunner } from '../../shared/local/local-runner.js';
 import { type LocalWebhookServer, startLocalWebhookServer } from '../../shared/local/webhook-server.js';
-import { secretMatcher } from '../../shared/use-cases/webhook-auth.js';
 import { startPipeline, type TestPipeline } from './pipeline.js';
 
 /** Obviously fake, long enough for the AWS composition's minimum. */

@@ -31,7 +31,7 @@ beforeEach(() => {
     sleep,
     maxAttempts: 3,
     baseDelayMs: 100,
-    random: () => 0,
+    random: () => 0.5, // full jitter: half of each ceiling (100 ms, then 200 ms)
   });
 });
 

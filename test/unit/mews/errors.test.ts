@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskEmail, maskEmailsIn } from '../../../shared/domain/mask-email.js';
+import { backoffDelay, parseRetryAfter } from '../../../shared/lib/retry-policy.js';
 import { ChannelManagerClient } from '../../../shared/mews/channel-manager-client.js';
 import {
   classifyMewsCode,
@@ -10,7 +11,6 @@ import {
   MewsResponseError,
   MewsTransportError,
 } from '../../../shared/mews/errors.js';
-import { backoffDelay, parseRetryAfter } from '../../../shared/mews/http-transport.js';
 import type { Logger } from '../../../shared/ports/logger.js';
 import {
   bigBody,
