@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildMappingPlan, type MappingSource } from '../../examples/mapping-consumer/mapping-plan.js';
-import { getConfigurationResponseSchema } from '../../shared/mews/configuration.schema.js';
+import { buildMappingPlan, type MappingSource } from '../../../examples/mapping-consumer/mapping-plan.js';
+import { getConfigurationResponseSchema } from '../../../shared/mews/configuration.schema.js';
 
 const category = (
   code: string,

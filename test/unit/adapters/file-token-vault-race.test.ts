@@ -2,8 +2,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileTokenVault } from '../../shared/adapters/local/file-token-vault.js';
-import { connectionIdFromToken } from '../../shared/domain/identity.js';
+import { FileTokenVault } from '../../../shared/adapters/local/file-token-vault.js';
+import { connectionIdFromToken } from '../../../shared/domain/identity.js';
 
 /**
  * Two accounts of one enterprise list the same new connection; their polls run at the same time
