@@ -14,6 +14,11 @@ export interface Account {
   email: string;
   label: string | null;
   createdAt: string;
+  /**
+   * Random, one per registration: an account removed and registered again restarts its
+   * accessVersion, and this keeps its events from reusing the ids of the old registration's.
+   */
+  registration: string;
   access: AccountAccess;
   /** Bumped on every access transition; makes the transition's event id deterministic. */
   accessVersion: number;

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { accountIdFromEmail, normalizeEmail } from '../domain/identity.js';
 import type { Account } from '../domain/model.js';
 import type { UseCaseDeps } from './use-case-deps.js';
 
-type Deps = Pick<UseCaseDeps, 'store' | 'clock'>;
+type Deps = Pick<UseCaseDeps, 'store' | 'clock' | 'newId'>;
 
 /** Registers an employee email for polling. Idempotent and case-insensitive. Throws on a bad email. */
 export async function registerAccount(
@@ -15,6 +16,7 @@ export async function registerAccount(
     email,
     label: input.label?.trim() || null,
     createdAt: deps.clock.now().toISOString(),
+    registration: (deps.newId ?? randomUUID)(),
     access: { status: 'ok' },
     accessVersion: 0,
     hold: null,

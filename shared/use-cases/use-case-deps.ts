@@ -30,4 +30,6 @@ export interface UseCaseDeps {
   environment: MewsEnvironment;
   /** Defaults to DEFAULT_POLICY. */
   policy?: LifecyclePolicy;
+  /** Random ids (registrations); a simulation passes a seeded one. Defaults to randomUUID. */
+  newId?: () => string;
 }

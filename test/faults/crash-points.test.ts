@@ -4,7 +4,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_ACCESS_FAILED } from '../../shared/domain/events/account-access.event.js';
 import { CONNECTION_PROVISIONED } from '../../shared/domain/events/connection-provisioned.event.js';
 import { CONNECTION_PROVISIONING_FAILED } from '../../shared/domain/events/connection-provisioning-failed.event.js';
-import { CONNECTION_REMOVED } from '../../shared/domain/events/connection-status.event.js';
 import { accountIdFromEmail, connectionIdFromToken } from '../../shared/domain/identity.js';
 import type { ConnectionId } from '../../shared/domain/model.js';
 import { runCycle } from '../../shared/local/run-cycle.js';
@@ -312,7 +311,8 @@ function expectedFacts(world: World): Set<string> {
   if (world.refused) facts.push(`${CONNECTION_PROVISIONING_FAILED} ${REFUSED_ID}`);
   if (world.accounts.includes(LOCKED_OUT))
     facts.push(`${ACCOUNT_ACCESS_FAILED} ${accountIdFromEmail(LOCKED_OUT)}`);
-  for (const id of world.dropped) facts.push(`${CONNECTION_REMOVED} ${id}`);
+  // A dropped connection was never provisioned (the crash came before its sync): subscribers never
+  // heard of it, so its removal is quiet.
   return new Set(facts);
 }
 

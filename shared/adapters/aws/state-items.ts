@@ -66,6 +66,7 @@ export function accountToItem(account: Account): Item {
     email: account.email,
     label: account.label,
     createdAt: account.createdAt,
+    registration: account.registration,
     access: account.access,
     accessVersion: account.accessVersion,
     hold: account.hold,
@@ -83,6 +84,8 @@ export function accountFromItem(item: Item): Account {
     email: str(item, what, 'email'),
     label: strOrNull(item, what, 'label'),
     createdAt: str(item, what, 'createdAt'),
+    // Accounts registered before registrations had ids: their creation time tells them apart.
+    registration: item.registration === undefined ? str(item, what, 'createdAt') : str(item, what, 'registration'),
     access,
     accessVersion: num(item, what, 'accessVersion'),
     hold: (item.hold ?? null) as Account['hold'],

@@ -1,8 +1,14 @@
 import * as z from 'zod';
 import { eventIdFor } from '../identity.js';
-import { maskEmail } from '../mask-email.js';
 import type { Account, OutboxEvent } from '../model.js';
-import { accountRefSchema, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
+import {
+  accountRef,
+  accountRefSchema,
+  capText,
+  eventBase,
+  type MewsEnvironment,
+  SCHEMA_VERSION,
+} from './event-parts.js';
 
 export const ACCOUNT_ACCESS_FAILED = 'Account Access Failed';
 export const ACCOUNT_ACCESS_RESTORED = 'Account Access Restored';
@@ -26,15 +32,9 @@ export const accountAccessRestoredSchema = z.object({
 export type AccountAccessFailed = z.infer<typeof accountAccessFailedSchema>;
 export type AccountAccessRestored = z.infer<typeof accountAccessRestoredSchema>;
 
-const accountRef = (account: Account) => ({
-  id: account.id,
-  label: account.label,
-  maskedEmail: maskEmail(account.email),
-});
-
 /**
  * Once per transition into failing. `version` is the account's accessVersion after the
- * transition, so a replay of the same transition carries the same id; the registration time
+ * transition, so a replay of the same transition carries the same id; the registration id
  * keeps an account registered again (whose version restarts) from reusing an old id.
  */
 export function accountAccessFailed(input: {
@@ -47,11 +47,11 @@ export function accountAccessFailed(input: {
 }): OutboxEvent {
   const detail: AccountAccessFailed = {
     schemaVersion: SCHEMA_VERSION,
-    eventId: eventIdFor(ACCOUNT_ACCESS_FAILED, input.account.id, input.account.createdAt, input.version),
+    eventId: eventIdFor(ACCOUNT_ACCESS_FAILED, input.account.id, input.account.registration, input.version),
     occurredAt: input.at,
     environment: input.environment,
     account: accountRef(input.account),
-    error: { code: input.code, message: input.message },
+    error: { code: input.code, message: capText(input.message) },
   };
   return {
     eventId: detail.eventId,
@@ -71,7 +71,7 @@ export function accountAccessRestored(input: {
 }): OutboxEvent {
   const detail: AccountAccessRestored = {
     schemaVersion: SCHEMA_VERSION,
-    eventId: eventIdFor(ACCOUNT_ACCESS_RESTORED, input.account.id, input.account.createdAt, input.version),
+    eventId: eventIdFor(ACCOUNT_ACCESS_RESTORED, input.account.id, input.account.registration, input.version),
     occurredAt: input.at,
     environment: input.environment,
     account: accountRef(input.account),

@@ -1,8 +1,7 @@
 import * as z from 'zod';
 import { eventIdFor } from '../identity.js';
-import { maskEmail } from '../mask-email.js';
 import type { Account, OutboxEvent } from '../model.js';
-import { accountRefSchema, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
+import { accountRef, accountRefSchema, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 
 export const ACCOUNT_ANOMALY = 'Account Anomaly';
 
@@ -26,10 +25,10 @@ export function accountAnomaly(input: {
   const { account } = input;
   const detail: z.infer<typeof accountAnomalySchema> = {
     schemaVersion: SCHEMA_VERSION,
-    eventId: eventIdFor(ACCOUNT_ANOMALY, account.id, account.createdAt, input.at),
+    eventId: eventIdFor(ACCOUNT_ANOMALY, account.id, account.registration, input.at),
     occurredAt: input.at,
     environment: input.environment,
-    account: { id: account.id, label: account.label, maskedEmail: maskEmail(account.email) },
+    account: accountRef(account),
     missing: input.missing,
     known: input.known,
     action: 'removals-held',
