@@ -1,0 +1,224 @@
+/**
+ * Issue 9's six lifecycle defects, each as the history that broke it, run on the real local
+ * pipeline (DynamoDB Local, the Mews simulator over HTTP, the file vault, the JSON-lines sink).
+ * Interleavings are made at the one port call that sits between a removal's read and its write
+ * (the token's scheduled deletion), so each history runs the same on the code before the fix.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACCOUNT_ACCESS_FAILED } from '../../shared/domain/events/account-access.event.js';
+import { CONNECTION_CONFIGURATION_CHANGED } from '../../shared/domain/events/connection-configuration-changed.event.js';
+import { CONNECTION_PROVISIONED } from '../../shared/domain/events/connection-provisioned.event.js';
+import { CONNECTION_PROVISIONING_FAILED } from '../../shared/domain/events/connection-provisioning-failed.event.js';
+import { CONNECTION_REMOVED } from '../../shared/domain/events/connection-status.event.js';
+import { accountIdFromEmail, connectionIdFromToken } from '../../shared/domain/identity.js';
+import type { ConnectionId } from '../../shared/domain/model.js';
+import { runCycle } from '../../shared/local/run-cycle.js';
+import { registerAccount, unregisterAccount } from '../../shared/use-cases/accounts.js';
+import { pollAccount } from '../../shared/use-cases/poll-account.js';
+import { scheduleRefreshes } from '../../shared/use-cases/schedule-refreshes.js';
+import { syncConnection } from '../../shared/use-cases/sync-connection.js';
+import { startPipeline, type TestPipeline } from '../support/pipeline.js';
+
+let p: TestPipeline;
+afterEach(async () => {
+  await p?.close();
+});
+
+const typesAbout = (id: string) =>
+  p.events
+    .filter((e) => (e.detail.connection as { id?: string } | undefined)?.id === id)
+    .map((e) => e['detail-type']);
+const cycle = () => runCycle(p.services, { maxAttempts: 1 });
+const refreshAll = async () => {
+  await scheduleRefreshes({ now: new Date(), intervalMs: 60_000, windowMs: 60_000 }, p.services);
+  return cycle();
+};
+
+/** Runs `during` once, the first time the vault schedules a deletion, before (or after) it does. */
+function onFirstScheduledDeletion(during: () => Promise<void>, when: 'before' | 'after' = 'before') {
+  const vault = p.services.vault;
+  const original = vault.scheduleDeletion.bind(vault);
+  let fired = false;
+  vault.scheduleDeletion = async (id, days) => {
+    if (fired) return original(id, days);
+    fired = true;
+    if (when === 'before') await during();
+    await original(id, days);
+    if (when === 'after') await during();
+  };
+}
+
+/** A fresh enterprise with one account that sees one property of `connections` connections. */
+async function enterpriseOf(label: string, connections: number) {
+  p = await startPipeline(label);
+  const email = `${label}@regression.example`;
+  const { properties } = p.simulator.addEnterprise({
+    id: `${label}-enterprise`,
+    accounts: [email],
+    properties: [{ id: `${label}-property`, connections }],
+  });
+  const tokens = properties[0]?.connectionTokens ?? [];
+  await registerAccount({ email }, p.services);
+  return { email, propertyId: `${label}-property`, tokens };
+}
+
+describe('issue 9 regressions', () => {
+  it('1: a connection removed before it was ever provisioned is never announced removed; when it comes back it is provisioned', async () => {
+    const { propertyId, tokens } = await enterpriseOf('never-provisioned', 1);
+    const token = tokens[0] as string;
+    const id = connectionIdFromToken(token);
+    const fault = p.simulator.addFault({ operation: 'getConfiguration', connectionToken: token, mewsErrorCode: 3 });
+
+    await cycle();
+    expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONING_FAILED]);
+    p.simulator.removeConnection(token);
+    await cycle();
+    await cycle();
+    expect((await p.services.store.getConnection(id))?.status).toBe('removed');
+
+    p.simulator.removeFault(fault);
+    p.simulator.addConnection(propertyId, { token });
+    await cycle();
+    await cycle();
+    expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONING_FAILED, CONNECTION_PROVISIONED]);
+    expect((await p.services.store.getConnection(id))?.status).toBe('provisioned');
+    expect(await p.services.vault.get(id)).toBe(token);
+  });
+
+  it('2: a connection listed again by a held poll needs two new consecutive misses before it is removed', async () => {
+    const { propertyId, tokens } = await enterpriseOf('held-relisted', 6);
+    const [x, ...others] = tokens as [string, ...string[]];
+    const id = connectionIdFromToken(x);
+    await cycle();
+
+    p.simulator.removeConnection(x); // poll 1: X missing
+    await cycle();
+    p.simulator.addConnection(propertyId, { token: x }); // poll 2: X back, four others gone: held
+    const gone = others.slice(0, 4);
+    for (const t of gone) p.simulator.removeConnection(t);
+    const held = await cycle();
+    expect([...held.polls.values()][0]).toMatchObject({ status: 'held' });
+    for (const t of gone) p.simulator.addConnection(propertyId, { token: t }); // poll 3: all back but X
+    p.simulator.removeConnection(x);
+    await cycle();
+
+    expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONED]);
+    expect((await p.services.store.getConnection(id))?.status).toBe('provisioned');
+    await cycle(); // the second consecutive miss
+    expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONED, CONNECTION_REMOVED]);
+  });
+
+  it('3: a property moving to another account while its removal is being settled stays provisioned, with its token', async () => {
+    p = await startPipeline('move-race');
+    const from = 'move-from@regression.example';
+    const to = 'move-to@regression.example';
+    const { properties } = p.simulator.addEnterprise({
+      id: 'move-enterprise',
+      accounts: [
+        { email: from, propertyIds: ['move-a'] },
+        { email: to, propertyIds: ['move-b'] },
+      ],
+      properties: [
+        { id: 'move-a', connections: 1 },
+        { id: 'move-b', connections: 1 },
+      ],
+    });
+    const token = properties[0]?.connectionTokens[0] as string;
+    const id = connectionIdFromToken(token);
+    await Promise.all([from, to].map((email) => registerAccount({ email }, p.services)));
+    await cycle();
+
+    // The old account stops seeing the property; it misses it twice.
+    p.simulator.removeAccount(from);
+    p.simulator.addAccount('move-enterprise', { email: from, propertyIds: ['move-b'] });
+    await cycle();
+    // While the old account settles the removal, the new one lists it, and its sync runs.
+    onFirstScheduledDeletion(async () => {
+      p.simulator.removeAccount(to);
+      p.simulator.addAccount('move-enterprise', { email: to, propertyIds: ['move-a', 'move-b'] });
+      await pollAccount({ accountId: accountIdFromEmail(to) }, p.services);
+      await p.services.syncs.drain((m) => syncConnection(m, p.services).then(() => undefined));
+    });
+    await cycle();
+    await cycle();
+    await cycle();
+
+    expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONED]);
+    expect((await p.services.store.getConnection(id))?.status).toBe('provisioned');
+    expect((await p.services.store.listMembershipsOf(id)).map((m) => m.accountId)).toEqual([
+      accountIdFromEmail(to),
+    ]);
+    expect(await p.services.vault.get(id)).toBe(token);
+  });
+
+  it('4a: a connection that returns after its removal died past the token deletion has its token again', async () => {
+    const { propertyId, tokens } = await enterpriseOf('cut-removal', 3);
+    const token = tokens[0] as string;
+    const id: ConnectionId = connectionIdFromToken(token);
+    await cycle();
+
+    p.simulator.removeConnection(token);
+    await cycle();
+    onFirstScheduledDeletion(async () => {
+      throw new Error('the invocation died after scheduling the deletion');
+    }, 'after');
+    const cut = await cycle();
+    expect(cut.deadLetters).toHaveLength(1);
+    expect(await p.services.vault.get(id)).toBeUndefined();
+
+    p.simulator.addConnection(propertyId, { token });
+    await cycle();
+    const refreshed = await refreshAll();
+    expect(refreshed.deadLetters).toEqual([]);
+    expect(await p.services.vault.get(id)).toBe(token);
+    expect((await p.services.store.getConnection(id))?.status).toBe('provisioned');
+    expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONED]);
+  });
+
+  it('4b: a removal that loses a race to a concurrent refresh keeps the token, and is removed by the next poll', async () => {
+    const { propertyId, tokens } = await enterpriseOf('refresh-race', 3);
+    const token = tokens[0] as string;
+    const id = connectionIdFromToken(token);
+    await cycle();
+
+    p.simulator.removeConnection(token);
+    await cycle();
+    onFirstScheduledDeletion(async () => {
+      // The refresh read the connection (and its token) before the removal began.
+      p.simulator.updateConfiguration(propertyId, (c) => ({
+        ...c,
+        spaceCategories: [
+          ...(c.spaceCategories ?? []),
+          { code: 'ADDED', name: 'Added during the removal', isSynchronized: true, spaceCount: 1 },
+        ],
+      }));
+      const connection = await p.services.store.getConnection(id);
+      if (!connection) throw new Error('no connection');
+      p.simulator.addConnection(propertyId, { token });
+      await syncConnection({ connectionId: id, accountId: connection.discoveredBy, reason: 'refresh' }, p.services);
+      p.simulator.removeConnection(token);
+    });
+    await cycle();
+
+    expect(await p.services.vault.get(id)).toBe(token);
+    expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONED, CONNECTION_CONFIGURATION_CHANGED]);
+    await cycle();
+    expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONED, CONNECTION_CONFIGURATION_CHANGED, CONNECTION_REMOVED]);
+  });
+
+  it('5: an account removed and registered again is announced failing again', async () => {
+    p = await startPipeline('registered-again');
+    const email = 'former-manager@sample-hostel.example';
+    await registerAccount({ email }, p.services);
+    await cycle();
+    await unregisterAccount({ email }, p.services);
+    await registerAccount({ email }, p.services);
+    const report = await cycle();
+
+    expect(report.deadLetters).toEqual([]);
+    const failed = p.eventsOf(ACCOUNT_ACCESS_FAILED);
+    expect(failed).toHaveLength(2);
+    expect(new Set(failed.map((e) => e.detail.eventId)).size).toBe(2);
+    expect((await p.services.store.getAccount(accountIdFromEmail(email)))?.access.status).toBe('failing');
+  });
+});
