@@ -2,7 +2,12 @@
  * What a Mews call can fail with. Every message, property and `toJSON()` of these errors is
  * safe to log and to put in an event: no client token, no connection token, no request body,
  * emails only masked. Raw causes (fetch / socket errors) are never attached; only their code.
+ *
+ * They are the HTTP client's MewsFailure (shared/ports/mews-failure.ts): a permanent one is a
+ * `MewsRefusal`, a transient one a `MewsTransientFailure`, as far as `instanceof` is concerned.
  */
+
+import { MewsFailure } from '../ports/mews-failure.js';
 
 export type MewsOperation =
   | 'getProperties'
@@ -36,12 +41,12 @@ export interface MewsErrorOptions {
   attempts?: number;
 }
 
-export abstract class MewsError extends Error {
-  readonly operation: MewsOperation;
-  readonly kind: MewsErrorKind;
+export abstract class MewsError extends MewsFailure {
+  override readonly operation: MewsOperation;
+  override readonly kind: MewsErrorKind;
   readonly attempts: number;
   /** The Mews error code for a `success: false` answer, otherwise null. */
-  readonly code: number | null = null;
+  override readonly code: number | null = null;
 
   protected constructor(name: string, message: string, options: MewsErrorOptions) {
     super(message);
@@ -57,7 +62,7 @@ export abstract class MewsError extends Error {
   }
 
   /** A plain, log-safe view. */
-  toJSON(): Record<string, unknown> {
+  override toJSON(): Record<string, unknown> {
     return {
       name: this.name,
       message: this.message,
