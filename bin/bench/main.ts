@@ -8,6 +8,7 @@ import { ChannelManagerClient } from '../../shared/mews/channel-manager-client.j
 import { startMewsSimulator } from '../../shared/simulator/index.js';
 import { renderChart } from './chart.js';
 import { bundlePollProcess, runIsolatedPoll } from './isolated-poll.js';
+import { measureLatency, spread } from './latency.js';
 import { type BenchResults, chartInput, type IsolatedPoll, renderMarkdown } from './report.js';
 import { Rig } from './rig.js';
 
@@ -18,9 +19,32 @@ import { Rig } from './rig.js';
  */
 
 const SIZES = {
-  small: { steady: [10], backfillAccounts: 30, bigAccount: 300, budgetSeconds: 5 },
-  full: { steady: [10, 100], backfillAccounts: 1000, bigAccount: 5000, budgetSeconds: 30 },
+  small: {
+    steady: [10],
+    backfillAccounts: 30,
+    bigAccount: 300,
+    budgetSeconds: 5,
+    latency: { pollSamples: 3, notifySamples: 5 },
+  },
+  full: {
+    steady: [10, 100],
+    backfillAccounts: 1000,
+    bigAccount: 5000,
+    budgetSeconds: 30,
+    latency: { pollSamples: 6, notifySamples: 20 },
+  },
 } as const;
+/** Every part, in the order they run; BENCH_ONLY picks some. */
+const PARTS = ['big', 'steady', 'backfill', 'budget', 'limited', 'latency'] as const;
+type Part = (typeof PARTS)[number];
+/** Which parts produce each part of the results (the others are carried over from the last run). */
+const PRODUCERS: Record<'steady' | 'backfills' | 'bigAccount' | 'budget' | 'latency', Part[]> = {
+  steady: ['steady', 'backfill'],
+  backfills: ['backfill', 'limited'],
+  bigAccount: ['big'],
+  budget: ['budget'],
+  latency: ['latency'],
+};
 const PER_ACCOUNT = 10;
 
 const root = join(import.meta.dirname, '..', '..');
@@ -46,9 +70,10 @@ export async function main(): Promise<void> {
   const concurrency = Math.round(envNumber('BENCH_CONCURRENCY', 4));
   // Enough handlers in flight that Mews' budget, not DynamoDB Local, bounds the limited backfill.
   const limitedConcurrency = Math.round(envNumber('BENCH_LIMITED_CONCURRENCY', 16));
-  const only = new Set(
-    (process.env.BENCH_ONLY ?? 'budget,big,steady,backfill,limited').split(',').map((s) => s.trim()),
-  );
+  const only = new Set((process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((s) => s.trim()));
+  const unknown = [...only].filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_ONLY: unknown part(s) ${unknown.join(', ')}; known: ${PARTS.join(', ')}`);
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const benchStarted = performance.now();
   const elapsed = () => `${((performance.now() - benchStarted) / 1000).toFixed(0)} s`;
@@ -80,6 +105,7 @@ export async function main(): Promise<void> {
     backfills: [],
     bigAccount: null,
     budget: null,
+    latency: null,
     totalMs: 0,
   };
   const rigOptions = (label: string, limited = false) => ({
@@ -214,9 +240,26 @@ export async function main(): Promise<void> {
   }
   if (only.has('limited')) await backfill(true);
 
+  if (only.has('latency')) {
+    const intervalMs = envNumber('PROVISIONER_POLL_INTERVAL_SECONDS', 5) * 1000;
+    say(`\n[${elapsed()}] (d) change at the simulator to event in the sink, by poll and by notification`);
+    results.latency = await measureLatency({
+      dynamo: dynamoOptions,
+      intervalMs,
+      ...size.latency,
+      progress: say,
+    });
+    for (const row of results.latency.rows) {
+      const { median } = spread(row.samples);
+      say(`  ${row.path} / ${row.change}: median ${median.toFixed(0)} ms (${row.samples.length} samples)`);
+    }
+  }
+
   results.steady.sort((a, b) => a.accounts - b.accounts);
   results.totalMs = performance.now() - benchStarted;
-  await writeResults(results, sizeName === 'full' ? 'bench' : `bench-${sizeName}`, say);
+  const base = sizeName === 'full' ? 'bench' : `bench-${sizeName}`;
+  await carryOver(results, only, base, say);
+  await writeResults(results, base, say);
   say(`\ndone in ${elapsed()}`);
 }
 
@@ -292,6 +335,43 @@ function budgetFor(unlimitedSyncRate: number | undefined): number {
 
 function sec(ms: number | undefined): string {
   return ms === undefined ? '-' : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/**
+ * A run of some parts (BENCH_ONLY) keeps the last run's results of the parts it did not run, so
+ * the tables stay whole; bench.md says which parts come from which run.
+ */
+async function carryOver(
+  results: BenchResults,
+  only: Set<string>,
+  base: string,
+  say: (line: string) => void,
+): Promise<void> {
+  const file = join(resultsDir, `${base}.json`);
+  if (!existsSync(file)) return;
+  const previous = JSON.parse(await readFile(file, 'utf8')) as Partial<BenchResults>;
+  const kept: NonNullable<BenchResults['carriedOver']> = [];
+  for (const [key, producers] of Object.entries(PRODUCERS) as [keyof typeof PRODUCERS, Part[]][]) {
+    if (producers.some((p) => only.has(p))) continue;
+    const value = previous[key];
+    if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) continue;
+    (results as unknown as Record<string, unknown>)[key] = value;
+    const earlier = previous.carriedOver?.find((c) => c.part === key);
+    const from = earlier?.from ?? previous.generatedAt;
+    const machine =
+      earlier?.machine ??
+      (previous.machine ? `${previous.machine.cpus} cores (${previous.machine.cpuModel})` : '');
+    if (from) kept.push({ part: key, from, machine });
+  }
+  if (kept.length === 0) return;
+  // The limited backfill's budget is the one its run chose.
+  if (kept.some((k) => k.part === 'backfills') && previous.settings) {
+    results.settings.rateLimitRps = previous.settings.rateLimitRps;
+    results.settings.rateLimitChosen = previous.settings.rateLimitChosen;
+    results.settings.limitedConcurrency = previous.settings.limitedConcurrency;
+  }
+  results.carriedOver = kept;
+  say(`kept from earlier runs: ${kept.map((k) => `${k.part} (${k.from})`).join(', ')}`);
 }
 
 async function writeResults(results: BenchResults, base: string, say: (line: string) => void): Promise<void> {

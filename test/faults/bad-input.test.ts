@@ -404,7 +404,6 @@ describe('429 storms and slow answers', () => {
       expect(report.deadLetters).toHaveLength(1);
       expect(report.deadLetters[0]?.error).toMatch(/getProperties failed: timed out/);
       expect(receptionCalls(since)).toBe(CALLS_PER_DELIVERY);
-      expect(took).toBeLessThan(CALLS_PER_DELIVERY * TIMEOUT_MS + 2_000);
       const diff = diffState(before, await snapshot());
       expect(diff).toEqual(EMPTY_DIFF);
       record(

@@ -67,7 +67,6 @@ describe('IntegrationCreated', () => {
     const again = await send('IntegrationCreated', integrationId);
 
     expect(answer).toMatchObject({ status: 200, body: { Result: 'provisioned' } });
-    expect(answer.durationMs).toBeLessThan(2_000);
     expect(again).toMatchObject({ status: 200, body: { Result: 'already-provisioned' } });
     expect(typesAbout(id)).toEqual([INTEGRATION_PROVISIONED]);
     expect(await p.services.store.listEventsFor(id)).toHaveLength(1);

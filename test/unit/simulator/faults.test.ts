@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mewsErrorResponseSchema } from '../../../shared/mews/error.schema.js';
 import { getPropertiesResponseSchema } from '../../../shared/mews/properties.schema.js';
 import {
@@ -21,13 +21,23 @@ const configuration = (connectionToken: string) =>
   callMews(sim, 'getConfiguration', { clientToken: sim.clientToken, connectionToken });
 
 describe('faults', () => {
-  it('latency delays the normal answer', async () => {
-    sim.addFault({ operation: 'getProperties', latencyMs: 150, times: 1 });
-    const started = performance.now();
-    const response = await properties();
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  it('latency delays the normal answer: a prompt request sent after it is answered first', async () => {
+    sim.addFault({ operation: 'getProperties', latencyMs: 1_000, times: 1 });
+    const answered: string[] = [];
+    const delayed = properties().then((r) => {
+      answered.push('delayed');
+      return r;
+    });
+    // The simulator took the fault with the first request it received: only then send the second.
+    await vi.waitFor(() => expect(sim.calls().getProperties).toBe(1), { timeout: 10_000 });
+    const prompt = await properties();
+    answered.push('prompt');
+    const response = await delayed;
+
+    expect(answered).toEqual(['prompt', 'delayed']);
+    expect(prompt.status).toBe(200);
     expect(getPropertiesResponseSchema.safeParse(await response.json()).success).toBe(true);
-    expect(sim.requests()[0]).toMatchObject({ outcome: 'success', fault: 'latency' });
+    expect(sim.requests().find((r) => r.fault === 'latency')).toMatchObject({ outcome: 'success', seq: 1 });
   });
 
   it('http429 answers 429 with a Retry-After header', async () => {

@@ -88,20 +88,16 @@ describe('simulator rateLimit', () => {
     await Promise.all(free.map((r) => r.text()));
   });
 
-  it('our client, held to the same budget, is never refused and keeps near it', async () => {
+  it('our client, held to the same budget, is never refused', async () => {
     sim.setRateLimit({ requestsPerSecond: 20, burst: 4 });
     const client = new ChannelManagerClient({
       platformAddress: sim.url,
       clientToken: sim.clientToken,
       rateLimit: { requestsPerSecond: 20 },
     });
-    const started = performance.now();
     await Promise.all(Array.from({ length: 15 }, () => client.getProperties(RECEPTION)));
-    const elapsed = performance.now() - started;
     expect(sim.rateLimitStatus().rejected).toBe(0);
     expect(sim.calls().getProperties).toBe(15);
-    // A burst of 2 (a tenth of a second's worth), then 13 gaps of 50 ms: at the budget, not far below it.
-    expect(elapsed).toBeGreaterThanOrEqual(13 * 50 - 5);
-    expect(elapsed).toBeLessThan(13 * 50 * 2);
+    // How close to the budget it keeps: test/unit/mews/rate-limit.test.ts (virtual clock), npm run bench.
   });
 });
