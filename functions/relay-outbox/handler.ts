@@ -16,6 +16,7 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
 export interface SweepResult {
   published: number;
   failed: number;
+  deadLettered: number;
 }
 
 /**
@@ -26,6 +27,9 @@ export interface SweepResult {
  * - by the scheduled sweep (`{ "kind": "sweep-outbox" }` or `{ "sweep": true }`): every pending
  *   event, the safety net for what the stream path left behind. Events the bus refused stay
  *   pending for the next sweep.
+ * Events the bus can never take (over 256 KB, malformed) are dead-lettered in the outbox instead:
+ * off the pending list, one error line each, counted in the alarmed EventsDeadLettered metric, and
+ * not reported as failed records (retrying them would fail the same way).
  */
 export const handler = async (
   event: unknown,
@@ -37,9 +41,14 @@ export const handler = async (
 
     parseInput(sweepOutboxInputSchema, event, 'relay-outbox input (a stream batch or a sweep)');
     const outcome = await relayPendingEvents(deps);
-    count(metrics, outcome.published, outcome.failed.length);
-    logger.info('outbox swept', { published: outcome.published, failed: outcome.failed.length });
-    return { published: outcome.published, failed: outcome.failed.length };
+    count(metrics, outcome.published, outcome.failed.length, outcome.deadLettered.length);
+    const result = {
+      published: outcome.published,
+      failed: outcome.failed.length,
+      deadLettered: outcome.deadLettered.length,
+    };
+    logger.info('outbox swept', { ...result });
+    return result;
   });
 
 function isStreamEvent(event: unknown): event is DynamoDBStreamEvent {
@@ -77,7 +86,7 @@ async function relayStreamBatch(
   }
 
   const outcome: RelayOutcome = await relayEvents([...events.values()], deps);
-  count(metrics, outcome.published, outcome.failed.length + unreadable.size);
+  count(metrics, outcome.published, outcome.failed.length + unreadable.size, outcome.deadLettered.length);
   const refused = new Map(outcome.failed.map((f) => [f.eventId, f.reason]));
 
   const settle = async (record: DynamoDBRecord): Promise<void> => {
@@ -95,12 +104,14 @@ async function relayStreamBatch(
     records: event.Records.length,
     events: events.size,
     published: outcome.published,
+    deadLettered: outcome.deadLettered.length,
     failedRecords: response.batchItemFailures.length,
   });
   return response;
 }
 
-function count(metrics: Metrics, published: number, failed: number): void {
+function count(metrics: Metrics, published: number, failed: number, deadLettered: number): void {
   metrics.addMetric(METRIC.eventsPublished, MetricUnit.Count, published);
   metrics.addMetric(METRIC.eventsFailed, MetricUnit.Count, failed);
+  metrics.addMetric(METRIC.eventsDeadLettered, MetricUnit.Count, deadLettered);
 }

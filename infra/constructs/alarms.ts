@@ -28,7 +28,8 @@ export interface AlarmsProps {
 /**
  * Tells someone when the unattended service is unwell: an encrypted SNS topic (optionally with an
  * email subscription), alarms on every dead-letter queue, every function's errors, failed
- * provisioning, refused account access, and "no successful poll for N minutes"; and a dashboard
+ * provisioning, dead-lettered events, refused account access, and "no successful poll for N
+ * minutes"; and a dashboard
  * of the same.
  */
 export class Alarms extends Construct {
@@ -135,6 +136,23 @@ export class Alarms extends Construct {
       alarmDescription:
         'A connection could not be provisioned (see its Connection Provisioning Failed event).',
       metric: provisioningFailed,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    add('EventsDeadLettered', {
+      alarmName: `${prefix}-events-dead-lettered`,
+      alarmDescription:
+        'The relay dead-lettered an outbox event EventBridge can never take (e.g. an entry over 256 KB): it was not announced. The relay-outbox logs name it ("event dead-lettered"); fix the cause, then replay it.',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC.eventsDeadLettered,
+        dimensionsMap,
+        statistic: 'Sum',
+        period: PERIOD,
+      }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,

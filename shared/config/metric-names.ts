@@ -28,6 +28,8 @@ export const METRIC = {
   eventsPublished: 'EventsPublished',
   /** relay-outbox: events not published this time (they stay in the outbox), malformed items included. */
   eventsFailed: 'EventsFailed',
+  /** relay-outbox: events the bus can never take (e.g. over 256 KB), dead-lettered in the outbox: alarmed. */
+  eventsDeadLettered: 'EventsDeadLettered',
   /** webhook: change notifications accepted (a poll or sync queued). */
   notificationAccepted: 'ChangeNotificationAccepted',
   /** webhook: integration webhooks acted on (provisioned, changed, token rotated). */

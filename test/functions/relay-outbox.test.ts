@@ -15,7 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/relay-outbox/handler.js';
 import { DynamoStateStore } from '../../shared/adapters/aws/dynamo-state-store.js';
-import { keys, PENDING_OUTBOX_INDEX } from '../../shared/adapters/aws/state-table.js';
+import { keys, PENDING_OUTBOX_INDEX, TTL_ATTRIBUTE } from '../../shared/adapters/aws/state-table.js';
 import { localLowLevelClient } from '../../shared/adapters/local/dynamodb-local.js';
 import { resetServicesForTests } from '../../shared/composition/aws-services.js';
 import { SWEEP_OUTBOX_INPUT } from '../../shared/config/function-inputs.js';
@@ -39,15 +39,24 @@ let out: Captured;
 const eventBridge = mockClient(EventBridgeClient);
 const context = lambdaContext('mews-provisioner-test-relay-outbox');
 
-/** EventBridge takes every entry, except those whose detail mentions an id in `refuse`. */
-function acceptEvents(refuse: string[] = []) {
+const REFUSALS = {
+  /** For good: the same entry is refused again on every attempt. */
+  InvalidArgument: 'Parameter Detail is not valid.',
+  /** For now: a later attempt may get through. */
+  ThrottlingException: 'Rate exceeded',
+} as const;
+
+/**
+ * EventBridge takes every entry, except those whose detail mentions an id in `refuse`, which it
+ * refuses with the code given for that id.
+ */
+function acceptEvents(refuse: Record<string, keyof typeof REFUSALS> = {}) {
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries?: PutEventsRequestEntry[] }) => {
-    const entries = (input.Entries ?? []).map((e) =>
-      refuse.some((id) => e.Detail?.includes(id))
-        ? { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid.' }
-        : { EventId: randomUUID() },
-    );
+    const entries = (input.Entries ?? []).map((e) => {
+      const code = Object.entries(refuse).find(([id]) => e.Detail?.includes(id))?.[1];
+      return code ? { ErrorCode: code, ErrorMessage: REFUSALS[code] } : { EventId: randomUUID() };
+    });
     return { FailedEntryCount: entries.filter((e) => 'ErrorCode' in e).length, Entries: entries };
   });
 }
@@ -200,12 +209,12 @@ describe('relay-outbox handler, invoked by the table stream', () => {
     expect(out.metric('EventsPublished')).toBe(0);
   });
 
-  it('reports the record of an event the bus refused by its sequence number; the event stays pending', async () => {
+  it('reports the record of an event the bus refused for now by its sequence number; the event stays pending', async () => {
     // Prepare
     const [refused, taken] = [outboxEvent('refused'), outboxEvent('taken')];
     await store.appendEvents([refused, taken]);
     const records = await newStreamRecords();
-    acceptEvents([refused.eventId]);
+    acceptEvents({ [refused.eventId]: 'ThrottlingException' });
 
     // Act
     const response = await handler(streamEvent(records), context);
@@ -216,12 +225,60 @@ describe('relay-outbox handler, invoked by the table stream', () => {
     expect((await eventItem(taken.eventId))?.publishedAt).toEqual(expect.any(String));
     expect(out.metric('EventsPublished')).toBe(1);
     expect(out.metric('EventsFailed')).toBe(1);
+    expect(out.metric('EventsDeadLettered')).toBe(0);
     expect(out.logs().find((l) => l.message === 'event not published; it stays in the outbox')).toMatchObject(
       {
         eventId: refused.eventId,
-        reason: expect.stringContaining('InvalidArgument'),
+        reason: expect.stringContaining('ThrottlingException'),
       },
     );
+    expect((await store.listPendingEvents(1000)).map((e) => e.eventId)).toContain(refused.eventId);
+  });
+
+  it('dead-letters an event the bus refuses for good: off the pending list, still replayable, alarmed, not retried', async () => {
+    // Prepare
+    const [refused, taken] = [outboxEvent('malformed'), outboxEvent('fine')];
+    await store.appendEvents([refused, taken]);
+    const records = await newStreamRecords();
+    acceptEvents({ [refused.eventId]: 'InvalidArgument' });
+
+    // Act
+    const response = await handler(streamEvent(records), context);
+
+    // Assess: nothing to retry; the event left the pending index and keeps why.
+    expect(response).toEqual({ batchItemFailures: [] });
+    const item = await eventItem(refused.eventId);
+    expect(item).toMatchObject({
+      deadLetteredAt: expect.any(String),
+      deadLetterReason: 'InvalidArgument: Parameter Detail is not valid.',
+    });
+    expect(item?.publishedAt).toBeUndefined();
+    expect(item?.[PENDING_OUTBOX_INDEX.partitionKey]).toBeUndefined();
+    expect(item?.[PENDING_OUTBOX_INDEX.sortKey]).toBeUndefined();
+    expect(item?.[TTL_ATTRIBUTE]).toBeUndefined(); // kept until someone looks
+    expect((await store.listPendingEvents(1000)).map((e) => e.eventId)).not.toContain(refused.eventId);
+    expect(await store.listEventsFor(refused.subject)).toEqual([refused]);
+    expect((await eventItem(taken.eventId))?.publishedAt).toEqual(expect.any(String));
+    expect(out.metric('EventsPublished')).toBe(1);
+    expect(out.metric('EventsFailed')).toBe(0);
+    expect(out.metric('EventsDeadLettered')).toBe(1);
+    const lines = out.logs().filter((l) => String(l.message).startsWith('event dead-lettered'));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        eventId: refused.eventId,
+        detailType: 'Connection Provisioned',
+        reason: 'InvalidArgument: Parameter Detail is not valid.',
+      }),
+    ]);
+    expect(lines[0]).not.toHaveProperty('detail');
+    expect(JSON.stringify(out.logs())).not.toContain('"name":"malformed"');
+
+    // The dead-letter mark reaches the stream too (MODIFY): skipped, nothing sent again.
+    eventBridge.resetHistory();
+    const marks = await newStreamRecords();
+    expect(await handler(streamEvent(marks), context)).toEqual({ batchItemFailures: [] });
+    expect(eventBridge).not.toHaveReceivedCommand(PutEventsCommand);
   });
 
   it('reports a malformed event item as failed and still publishes the rest of the batch', async () => {
@@ -277,10 +334,43 @@ describe('relay-outbox handler, invoked by the scheduled sweep', () => {
     const result = await handler(input, context);
 
     // Assess
-    expect(result).toEqual({ published: pending.length, failed: 0 });
+    expect(result).toEqual({ published: pending.length, failed: 0, deadLettered: 0 });
     expect(sentEntries().map((e) => e.Detail)).toEqual(pending.map((e) => JSON.stringify(e.detail)));
     expect(await store.listPendingEvents(100)).toEqual([]);
     expect(out.metric('EventsPublished')).toBe(pending.length);
+  });
+
+  it('never sends an entry over 256 KB: dead-letters it, publishes the rest, keeps a transient failure pending', async () => {
+    // Prepare
+    await handler(SWEEP_OUTBOX_INPUT, context); // whatever earlier tests left pending
+    eventBridge.resetHistory();
+    out.clear();
+    const base = outboxEvent('oversized');
+    const oversized = { ...base, detail: { ...base.detail, pad: 'x'.repeat(300 * 1024) } };
+    const [throttled, fine] = [outboxEvent('throttled'), outboxEvent('fine')];
+    await store.appendEvents([oversized, throttled, fine]);
+    await newStreamRecords();
+    acceptEvents({ [throttled.eventId]: 'ThrottlingException' });
+
+    // Act
+    const result = await handler(SWEEP_OUTBOX_INPUT, context);
+
+    // Assess
+    expect(result).toEqual({ published: 1, failed: 1, deadLettered: 1 });
+    expect(sentEntries().some((e) => e.Detail?.includes(oversized.eventId))).toBe(false);
+    const pending = (await store.listPendingEvents(1000)).map((e) => e.eventId);
+    expect(pending).toEqual([throttled.eventId]);
+    expect(await store.listEventsFor(oversized.subject)).toEqual([oversized]);
+    expect((await eventItem(oversized.eventId))?.deadLetterReason).toMatch(
+      /^the entry is \d+ bytes; EventBridge takes entries under 262144 bytes \(256 KB\): not sent$/,
+    );
+    expect(out.metric('EventsDeadLettered')).toBe(1);
+
+    // The next sweep sends the throttled one again, never the dead-lettered one.
+    eventBridge.resetHistory();
+    acceptEvents();
+    expect(await handler(SWEEP_OUTBOX_INPUT, context)).toEqual({ published: 1, failed: 0, deadLettered: 0 });
+    expect(sentEntries().map((e) => e.Detail)).toEqual([JSON.stringify(throttled.detail)]);
   });
 
   it('rejects an input that is neither a stream batch nor a sweep, naming what it expects', async () => {

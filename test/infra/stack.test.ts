@@ -373,7 +373,7 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
       template.resourceCountIs('AWS::SNS::Subscription', 0);
     });
 
-    it('watch each dead-letter queue, each function, failed provisioning, refused accounts and silent polling', () => {
+    it('watch each dead-letter queue, each function, failed provisioning, dead-lettered events, refused accounts and silent polling', () => {
       const dlqAlarms = alarms().filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
       expect(dlqAlarms).toHaveLength(4);
       for (const alarm of dlqAlarms) {
@@ -389,6 +389,17 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
           Dimensions: dimensions,
           Threshold: 0,
           ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      );
+      expect(alarms()).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'MewsProvisioner',
+          MetricName: 'EventsDeadLettered',
+          Dimensions: dimensions,
+          Statistic: 'Sum',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
         }),
       );
       expect(alarms()).toContainEqual(
@@ -414,7 +425,7 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
           TreatMissingData: 'breaching',
         }),
       );
-      expect(alarms()).toHaveLength(13);
+      expect(alarms()).toHaveLength(14);
       template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     });
   });

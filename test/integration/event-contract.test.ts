@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { putEventsEntrySize, toPutEventsEntry } from '../../shared/adapters/aws/eventbridge-publisher.js';
+import {
+  EVENTBRIDGE_ENTRY_LIMIT_BYTES,
+  outboxEventEntrySize,
+} from '../../shared/domain/events/entry-size.js';
 import { schemaFileName } from '../../shared/domain/events/event-json-schemas.js';
 import { eventRegistry } from '../../shared/domain/events/registry.js';
 import { runCycle } from '../../shared/local/run-cycle.js';
@@ -17,7 +20,6 @@ import { startPipeline, type TestPipeline } from '../support/pipeline.js';
  * EventBridge entry (256 KB) even for the largest property.
  */
 let p: TestPipeline;
-const EVENTBRIDGE_ENTRY_LIMIT = 256 * 1024;
 
 beforeAll(async () => {
   p = await startPipeline('contract');
@@ -93,17 +95,17 @@ describe('emitted events', () => {
 
   it('fit one EventBridge entry, the largest property included', () => {
     const sizes = p.events.map((e) =>
-      putEventsEntrySize(
-        toPutEventsEntry(
-          { eventId: '', detailType: e['detail-type'], subject: '', time: e.time, detail: e.detail },
-          e.source,
-          'bus',
-        ),
-      ),
+      outboxEventEntrySize({ detailType: e['detail-type'], detail: e.detail }, e.source),
     );
+    // 750 new inventory mappings (45 x 70 instead of 40 x 60) fit in full: nothing left out.
     const changed = p.events.find((e) => e['detail-type'] === 'Connection Configuration Changed');
-    expect(changed?.detail).toMatchObject({ diff: { inventoryMappings: { truncated: true } } });
-    expect(Math.max(...sizes)).toBeLessThan(EVENTBRIDGE_ENTRY_LIMIT);
+    expect(changed?.detail).toMatchObject({
+      truncated: false,
+      diff: { inventoryMappings: { truncated: false, counts: { added: 750, removed: 0, changed: 0 } } },
+    });
+    const detail = changed?.detail as { diff?: { inventoryMappings?: { added?: string[] } } } | undefined;
+    expect(detail?.diff?.inventoryMappings?.added).toHaveLength(750);
+    expect(Math.max(...sizes)).toBeLessThan(EVENTBRIDGE_ENTRY_LIMIT_BYTES);
   });
 
   it('carry a registered detail-type and a unique eventId each', () => {

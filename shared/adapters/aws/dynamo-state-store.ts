@@ -662,6 +662,30 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
     );
   }
 
+  /**
+   * Takes the events off the pending index with `deadLetteredAt` and `deadLetterReason`, and no
+   * TTL (they wait for an operator; listEventsFor still finds them). Published or already
+   * dead-lettered events and unknown ids are left as they are.
+   */
+  async markEventsDeadLettered(entries: { eventId: string; reason: string }[], at: string): Promise<void> {
+    if (Number.isNaN(Date.parse(at)))
+      throw new Error(`markEventsDeadLettered: "${at}" is not an ISO timestamp`);
+    const reasons = new Map(entries.map((e) => [e.eventId, e.reason]));
+    await mapLimit([...reasons], this.#concurrency, ([eventId, reason]) =>
+      this.#updateIfExists({
+        TableName: this.#table,
+        Key: keys.event(eventId),
+        UpdateExpression: 'SET deadLetteredAt = :at, deadLetterReason = :reason REMOVE #gpk, #gsk',
+        ConditionExpression: `${EXISTS} AND attribute_not_exists(publishedAt) AND attribute_not_exists(deadLetteredAt)`,
+        ExpressionAttributeNames: {
+          '#gpk': PENDING_OUTBOX_INDEX.partitionKey,
+          '#gsk': PENDING_OUTBOX_INDEX.sortKey,
+        },
+        ExpressionAttributeValues: { ':at': at, ':reason': reason },
+      }),
+    );
+  }
+
   async listEventsFor(subject: string): Promise<OutboxEvent[]> {
     const items = await this.#queryAll({
       TableName: this.#table,

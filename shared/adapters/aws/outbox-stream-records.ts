@@ -7,7 +7,7 @@ import { EVENT_PREFIX, ITEM_TYPE, PARTITION_KEY } from './state-table.js';
 
 export type StreamRecordOutcome =
   | { kind: 'event'; event: OutboxEvent }
-  | { kind: 'skip'; reason: 'not-an-event-item' | 'removed' | 'already-published' };
+  | { kind: 'skip'; reason: 'not-an-event-item' | 'removed' | 'already-published' | 'dead-lettered' };
 
 /**
  * Reads a state-table stream record (NEW_IMAGE) as the outbox sees it: a pending outbox event,
@@ -15,7 +15,7 @@ export type StreamRecordOutcome =
  * the record cannot be read (no new image, malformed event item): the caller reports it failed.
  *
  * The stack filters the stream to INSERTed event items; the checks here keep the relay correct
- * without that filter (a MODIFY that marks an event published is skipped, for instance).
+ * without that filter (a MODIFY that marks an event published or dead-lettered is skipped).
  */
 export function outboxEventFromStreamRecord(record: DynamoDBRecord): StreamRecordOutcome {
   if (record.eventName === 'REMOVE') return { kind: 'skip', reason: 'removed' };
@@ -33,5 +33,6 @@ export function outboxEventFromStreamRecord(record: DynamoDBRecord): StreamRecor
   const item = unmarshall(image as unknown as Record<string, AttributeValue>);
   if (item.type !== ITEM_TYPE.event) return { kind: 'skip', reason: 'not-an-event-item' };
   if (item.publishedAt !== undefined) return { kind: 'skip', reason: 'already-published' };
+  if (item.deadLetteredAt !== undefined) return { kind: 'skip', reason: 'dead-lettered' };
   return { kind: 'event', event: outboxEventFromItem(item) };
 }

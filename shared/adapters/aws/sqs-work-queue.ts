@@ -3,6 +3,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { packBatches } from '../../lib/batches.js';
 import type { WorkMessage, WorkQueue } from '../../ports/work-queue.js';
 import { describeAwsError, type RetryOptions, resolveRetry, utf8Bytes } from './aws-support.js';
 
@@ -72,7 +73,12 @@ export class SqsWorkQueue<M extends WorkMessage> implements WorkQueue<M> {
     }
 
     const failed: SqsSendFailure[] = [];
-    for (const batch of packBatches(entries)) failed.push(...(await this.sendBatch(batch)));
+    const batches = packBatches(entries, {
+      maxCount: MAX_SQS_BATCH_ENTRIES,
+      maxBytes: SQS_BATCH_BYTES,
+      sizeOf: (e) => e.size,
+    });
+    for (const batch of batches) failed.push(...(await this.sendBatch(batch)));
     if (failed.length > 0) {
       failed.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
       throw new WorkQueueSendError(this.queueUrl, messages.length, failed);
@@ -113,24 +119,4 @@ export class SqsWorkQueue<M extends WorkMessage> implements WorkQueue<M> {
       remaining = retryable;
     }
   }
-}
-
-function packBatches(entries: Entry[]): Entry[][] {
-  const batches: Entry[][] = [];
-  let current: Entry[] = [];
-  let bytes = 0;
-  for (const e of entries) {
-    if (
-      current.length === MAX_SQS_BATCH_ENTRIES ||
-      (current.length > 0 && bytes + e.size > SQS_BATCH_BYTES)
-    ) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(e);
-    bytes += e.size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }

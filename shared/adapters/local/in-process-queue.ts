@@ -1,4 +1,9 @@
+import { OversizedItemError, packBatches } from '../../lib/batches.js';
 import type { WorkMessage, WorkQueue } from '../../ports/work-queue.js';
+
+/** SQS SendMessageBatch: at most 10 messages and 256 KiB per call, and per message. */
+const SQS_BATCH_ENTRIES = 10;
+const SQS_BATCH_BYTES = 256 * 1024;
 
 export interface DeadLetter<M> {
   message: M;
@@ -29,15 +34,31 @@ interface Queued<M> {
 
 /**
  * The local stand-in for an SQS queue and its dead-letter queue. `send` copies each message
- * through JSON, as SQS would, so a message that does not survive serialisation fails here too.
+ * through JSON, as SQS would, so a message that does not survive serialisation fails here too,
+ * and packs the messages as SendMessageBatch calls would be: a message over SQS's 256 KiB is
+ * refused (nothing queued), as the SQS adapter refuses it.
  */
 export class InProcessQueue<M extends WorkMessage> implements WorkQueue<M> {
   private readonly pending: Queued<M>[] = [];
   private readonly dead: DeadLetter<M>[] = [];
 
   async send(messages: M[]): Promise<void> {
-    for (const message of messages) {
-      this.pending.push({ message: JSON.parse(JSON.stringify(message)) as M, attempts: 0 });
+    const bodies = messages.map((message) => JSON.stringify(message));
+    let batches: string[][];
+    try {
+      batches = packBatches(bodies, {
+        maxCount: SQS_BATCH_ENTRIES,
+        maxBytes: SQS_BATCH_BYTES,
+        sizeOf: (body) => Buffer.byteLength(body, 'utf8'),
+      });
+    } catch (error) {
+      if (!(error instanceof OversizedItemError)) throw error;
+      throw new Error(
+        `message m${error.index} is ${error.size} bytes, over SQS's ${SQS_BATCH_BYTES}-byte limit: nothing sent`,
+      );
+    }
+    for (const batch of batches) {
+      for (const body of batch) this.pending.push({ message: JSON.parse(body) as M, attempts: 0 });
     }
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { entryTooLargeReason, outboxEventEntrySize } from '../../domain/events/entry-size.js';
 import type { OutboxEvent } from '../../domain/model.js';
 import type { EventPublisher, PublishResult } from '../../ports/event-publisher.js';
 
@@ -29,7 +30,10 @@ export interface JsonlEventSinkOptions {
 
 /**
  * The local stand-in for the EventBridge bus: appends each event as one JSON line in the shape
- * subscribers receive, so what works against the file works against a rule target.
+ * subscribers receive, so what works against the file works against a rule target. It refuses
+ * what EventBridge refuses, the same way: an entry of 256 KB or more (measured as EventBridge
+ * measures it, with this sink's source) and an unreadable time come back failed and permanent,
+ * so a local run shows what AWS would.
  */
 export class JsonlEventSink implements EventPublisher {
   private readonly file: string;
@@ -63,7 +67,13 @@ export class JsonlEventSink implements EventPublisher {
         failed.push({
           eventId: event.eventId,
           reason: `time ${JSON.stringify(event.time)} is not a valid timestamp`,
+          permanent: true,
         });
+        continue;
+      }
+      const tooLarge = entryTooLargeReason(outboxEventEntrySize(event, this.source));
+      if (tooLarge !== undefined) {
+        failed.push({ eventId: event.eventId, reason: `${tooLarge}: not delivered`, permanent: true });
         continue;
       }
       delivered.push({
@@ -89,7 +99,8 @@ export class JsonlEventSink implements EventPublisher {
       const reason = `could not append to ${this.file}: ${(error as { code?: string }).code ?? String(error)}`;
       const alreadyFailed = new Set(failed.map((f) => f.eventId));
       for (const event of events)
-        if (!alreadyFailed.has(event.eventId)) failed.push({ eventId: event.eventId, reason });
+        if (!alreadyFailed.has(event.eventId))
+          failed.push({ eventId: event.eventId, reason, permanent: false });
       return { failed };
     }
 

@@ -1,7 +1,13 @@
 import * as z from 'zod';
 import { eventIdFor } from '../identity.js';
 import type { Account, OutboxEvent } from '../model.js';
-import { accountRef, accountRefSchema, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
+import {
+  accountRef,
+  accountRefSchema,
+  eventBase,
+  type MewsEnvironment,
+  SCHEMA_VERSION,
+} from './event-parts.js';
 
 export const ACCOUNT_ANOMALY = 'Account Anomaly';
 

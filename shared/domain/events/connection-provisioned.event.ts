@@ -3,6 +3,7 @@ import { eventIdFor } from '../identity.js';
 import type { ConfigurationState, Connection, OutboxEvent } from '../model.js';
 import {
   configurationSummarySchema,
+  connectionRef,
   connectionRefSchema,
   eventBase,
   type MewsEnvironment,
@@ -39,14 +40,7 @@ export function connectionProvisioned(input: {
     eventId: eventIdFor(CONNECTION_PROVISIONED, connection.id),
     occurredAt: input.at,
     environment: input.environment,
-    connection: {
-      id: connection.id,
-      name: connection.name,
-      propertyId: connection.propertyId,
-      propertyName: connection.propertyName,
-      accountId: input.accountId,
-      secretRef: input.secretRef,
-    },
+    connection: connectionRef({ ...connection, secretRef: input.secretRef }, input.accountId),
     configuration: {
       digest: configuration.digest,
       summary: configuration.summary,

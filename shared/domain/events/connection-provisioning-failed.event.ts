@@ -1,7 +1,14 @@
 import * as z from 'zod';
 import { eventIdFor } from '../identity.js';
 import type { Connection, OutboxEvent } from '../model.js';
-import { connectionRefSchema, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
+import {
+  capText,
+  connectionRef,
+  connectionRefSchema,
+  eventBase,
+  type MewsEnvironment,
+  SCHEMA_VERSION,
+} from './event-parts.js';
 
 export const CONNECTION_PROVISIONING_FAILED = 'Connection Provisioning Failed';
 
@@ -29,18 +36,16 @@ export function connectionProvisioningFailed(input: {
   const { connection } = input;
   const detail: ConnectionProvisioningFailed = {
     schemaVersion: SCHEMA_VERSION,
-    eventId: eventIdFor(CONNECTION_PROVISIONING_FAILED, connection.id, connection.version, input.code ?? 'none'),
+    eventId: eventIdFor(
+      CONNECTION_PROVISIONING_FAILED,
+      connection.id,
+      connection.version,
+      input.code ?? 'none',
+    ),
     occurredAt: input.at,
     environment: input.environment,
-    connection: {
-      id: connection.id,
-      name: connection.name,
-      propertyId: connection.propertyId,
-      propertyName: connection.propertyName,
-      accountId: input.accountId,
-      secretRef: connection.secretRef ?? '',
-    },
-    error: { code: input.code, message: input.message },
+    connection: connectionRef(connection, input.accountId),
+    error: { code: input.code, message: capText(input.message) },
   };
   return {
     eventId: detail.eventId,

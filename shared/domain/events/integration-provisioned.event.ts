@@ -2,11 +2,13 @@ import * as z from 'zod';
 import { eventIdFor } from '../identity.js';
 import { maskEmail } from '../mask-email.js';
 import type { Integration, OutboxEvent } from '../model.js';
-import { eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
+import { capText, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 import {
+  enterpriseConfigurationForEvent,
   enterpriseConfigurationSchema,
   integrationRef,
   integrationRefSchema,
+  namedRef,
   namedRefSchema,
 } from './integration-parts.js';
 
@@ -44,14 +46,17 @@ export function integrationProvisioned(input: {
     occurredAt: input.at,
     environment: input.environment,
     integration: integrationRef(integration),
-    enterprise: integration.enterprise,
-    service: integration.service,
+    enterprise: namedRef(integration.enterprise),
+    service: integration.service ? namedRef(integration.service) : null,
     requestor: requestor
-      ? { name: requestor.name, maskedEmail: requestor.email ? maskEmail(requestor.email) : null }
+      ? {
+          name: capText(requestor.name),
+          maskedEmail: requestor.email ? capText(maskEmail(requestor.email)) : null,
+        }
       : null,
     enabled: integration.enabled,
-    createdUtc: integration.createdUtc,
-    enterpriseConfiguration: integration.enterpriseConfiguration,
+    createdUtc: capText(integration.createdUtc),
+    enterpriseConfiguration: enterpriseConfigurationForEvent(integration.enterpriseConfiguration),
   };
   return {
     eventId: detail.eventId,

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { eventIdFor } from '../identity.js';
 import type { Integration, OutboxEvent } from '../model.js';
-import { eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
-import { integrationRef, integrationRefSchema, namedRefSchema } from './integration-parts.js';
+import { capText, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
+import { integrationRef, integrationRefSchema, namedRef, namedRefSchema } from './integration-parts.js';
 
 /** State changes of a known integration, one per Mews integration webhook action. */
 export const INTEGRATION_ENABLED = 'Integration Enabled';
@@ -65,10 +65,15 @@ export function integrationStatusEvent(input: {
     occurredAt: input.at,
     environment: input.environment,
     integration: integrationRef(integration),
-    enterprise: integration.enterprise,
+    enterprise: namedRef(integration.enterprise),
     enabled: integration.enabled,
     canceled: integration.canceled,
-    ...(type === INTEGRATION_DELETED ? input.deleted : {}),
+    ...(type === INTEGRATION_DELETED && input.deleted
+      ? {
+          deletedUtc: capText(input.deleted.deletedUtc),
+          secretRecoveryDays: input.deleted.secretRecoveryDays,
+        }
+      : {}),
   };
   return {
     eventId: detail.eventId,

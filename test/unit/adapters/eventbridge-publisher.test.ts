@@ -11,10 +11,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   EventBridgePublisher,
-  PUT_EVENTS_SIZE_LIMIT,
-  putEventsEntrySize,
+  toPutEventsEntry,
 } from '../../../shared/adapters/aws/eventbridge-publisher.js';
+import { diffConfigurations } from '../../../shared/domain/configuration-diff.js';
+import { connectionConfigurationChanged } from '../../../shared/domain/events/connection-configuration-changed.event.js';
+import {
+  EVENTBRIDGE_ENTRY_LIMIT_BYTES as PUT_EVENTS_SIZE_LIMIT,
+  putEventsEntrySize,
+} from '../../../shared/domain/events/entry-size.js';
 import type { OutboxEvent } from '../../../shared/domain/model.js';
+import { WORST_CASE_CONNECTION, worstCaseViews } from '../../support/worst-case-property.js';
 
 const client = new EventBridgeClient({ region: 'eu-west-1' });
 const eb = mockClient(client);
@@ -181,10 +187,12 @@ describe('EventBridgePublisher: batching', () => {
       {
         eventId: atLimit.eventId,
         reason: `the entry is ${PUT_EVENTS_SIZE_LIMIT} bytes; EventBridge takes entries under 262144 bytes (256 KB): not sent`,
+        permanent: true,
       },
       {
         eventId: huge.eventId,
         reason: `the entry is ${300 * 1024} bytes; EventBridge takes entries under 262144 bytes (256 KB): not sent`,
+        permanent: true,
       },
     ]);
     expect(sentBatches()).toEqual([[small.eventId], [justUnder.eventId]]);
@@ -195,7 +203,13 @@ describe('EventBridgePublisher: batching', () => {
     const bad = { ...event(1), time: 'yesterday' };
     const good = event(2);
     await expect(publisher.publish([bad, good])).resolves.toEqual({
-      failed: [{ eventId: bad.eventId, reason: 'time "yesterday" is not a valid timestamp; not sent' }],
+      failed: [
+        {
+          eventId: bad.eventId,
+          reason: 'time "yesterday" is not a valid timestamp; not sent',
+          permanent: true,
+        },
+      ],
     });
     expect(sentBatches()).toEqual([[good.eventId]]);
   });
@@ -243,14 +257,18 @@ describe('EventBridgePublisher: failures', () => {
     const result = await publisher.publish(events);
 
     expect(result.failed).toEqual([
-      { eventId: events[2]?.eventId, reason: 'InternalFailure: Internal failure (after 3 attempts)' },
+      {
+        eventId: events[2]?.eventId,
+        reason: 'InternalFailure: Internal failure (after 3 attempts)',
+        permanent: false,
+      },
     ]);
     expect(eb).toHaveReceivedCommandTimes(PutEventsCommand, 3);
     expect(sentBatches()).toEqual([ids(events), [events[2]?.eventId], [events[2]?.eventId]]);
     expect(sleep.mock.calls).toEqual([[50], [100]]);
   });
 
-  it('does not retry entries EventBridge rejects for good (MalformedDetail, NotAuthorizedForSourceException)', async () => {
+  it('does not retry entries EventBridge rejects for good; only a fault of the entry itself is permanent', async () => {
     const events = Array.from({ length: 3 }, (_, i) => event(i));
     eb.on(PutEventsCommand).resolvesOnce({
       FailedEntryCount: 2,
@@ -263,10 +281,12 @@ describe('EventBridgePublisher: failures', () => {
 
     await expect(publisher.publish(events)).resolves.toEqual({
       failed: [
-        { eventId: events[0]?.eventId, reason: 'MalformedDetail: Detail is malformed.' },
+        { eventId: events[0]?.eventId, reason: 'MalformedDetail: Detail is malformed.', permanent: true },
         {
           eventId: events[2]?.eventId,
           reason: 'NotAuthorizedForSourceException: Not authorized for the source.',
+          // Permissions can be fixed: the same entry goes through then.
+          permanent: false,
         },
       ],
     });
@@ -293,6 +313,7 @@ describe('EventBridgePublisher: failures', () => {
       events.slice(0, 10).map((e) => ({
         eventId: e.eventId,
         reason: 'PutEvents request failed: ThrottlingException: Rate exceeded',
+        permanent: false,
       })),
     );
     expect(sentBatches()).toEqual([ids(events.slice(0, 10)), ids(events.slice(10))]);
@@ -315,5 +336,79 @@ describe('EventBridgePublisher: failures', () => {
       [events[0], events[10], events[11]].map((e) => e?.eventId),
     );
     expect(result.failed[2]?.reason).toBe('PutEvents request failed: Error: socket hang up');
+    expect(result.failed.map((f) => f.permanent)).toEqual([true, true, false]);
+  });
+});
+
+describe('EventBridgePublisher: never sends an entry EventBridge would refuse', () => {
+  it('sends exactly the entries that fit; the oversized one comes back failed and permanent', async () => {
+    eb.on(PutEventsCommand).callsFake(okFor);
+    const small = event(1);
+    const oversized = eventOfSize(2, PUT_EVENTS_SIZE_LIMIT + 1);
+    const other = event(3);
+
+    const result = await publisher.publish([small, oversized, other]);
+
+    expect(result).toEqual({
+      failed: [
+        {
+          eventId: oversized.eventId,
+          reason: `the entry is ${PUT_EVENTS_SIZE_LIMIT + 1} bytes; EventBridge takes entries under 262144 bytes (256 KB): not sent`,
+          permanent: true,
+        },
+      ],
+    });
+    expect(eb).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    expect(eb.commandCalls(PutEventsCommand).map((c) => c.args[0].input)).toEqual([
+      { Entries: [toPutEventsEntry(small, SOURCE, BUS), toPutEventsEntry(other, SOURCE, BUS)] },
+    ]);
+  });
+
+  it('sends nothing at all when every entry is oversized', async () => {
+    eb.on(PutEventsCommand).callsFake(okFor);
+    const result = await publisher.publish([
+      eventOfSize(1, 300 * 1024),
+      eventOfSize(2, PUT_EVENTS_SIZE_LIMIT),
+    ]);
+    expect(result.failed.map((f) => f.permanent)).toEqual([true, true]);
+    expect(eb).not.toHaveReceivedAnyCommand();
+  });
+
+  it('sends the largest Connection Configuration Changed as one entry under 256 KB', async () => {
+    eb.on(PutEventsCommand).callsFake(okFor);
+    const { before, after } = worstCaseViews();
+    const changed = connectionConfigurationChanged({
+      connection: WORST_CASE_CONNECTION,
+      previousDigest: `sha256:${'a'.repeat(64)}`,
+      configuration: {
+        digest: `sha256:${'b'.repeat(64)}`,
+        summary: {
+          spaceCategories: 250,
+          synchronizedSpaceCategories: 214,
+          ratePlans: 250,
+          synchronizedRatePlans: 208,
+          inventoryMappings: 62_502,
+          products: 250,
+          ageCategories: 250,
+          companies: 0,
+          travelAgencies: 0,
+        },
+        fetchedAt: TIME,
+      },
+      diff: diffConfigurations(before, after),
+      environment: 'production',
+      at: TIME,
+    });
+
+    await expect(publisher.publish([changed, event(1)])).resolves.toEqual({ failed: [] });
+
+    // The change is about 200 KB: the small event still fits in the same request.
+    const calls = eb.commandCalls(PutEventsCommand).map((c) => c.args[0].input);
+    expect(calls).toEqual([
+      { Entries: [toPutEventsEntry(changed, SOURCE, BUS), toPutEventsEntry(event(1), SOURCE, BUS)] },
+    ]);
+    const total = (calls[0]?.Entries ?? []).reduce((sum, entry) => sum + putEventsEntrySize(entry), 0);
+    expect(total).toBeLessThan(PUT_EVENTS_SIZE_LIMIT);
+    expect(JSON.parse(calls[0]?.Entries?.[0]?.Detail ?? '{}')).toMatchObject({ truncated: true });
   });
 });

@@ -115,4 +115,21 @@ describe('InProcessQueue', () => {
     await expect(queue.drain(async () => {}, { concurrency: 0 })).rejects.toThrow(/concurrency/);
     await expect(queue.drain(async () => {}, { maxAttempts: 0 })).rejects.toThrow(/maxAttempts/);
   });
+
+  it("refuses a message over SQS's 256 KiB, as SQS would, and queues nothing of that send", async () => {
+    const queue = new InProcessQueue<PollAccountMessage & { pad?: string }>();
+    const big = { ...poll(2), pad: 'x'.repeat(256 * 1024) };
+    await expect(queue.send([poll(1), big, poll(3)])).rejects.toThrow(
+      /^message m1 is \d+ bytes, over SQS's 262144-byte limit: nothing sent$/,
+    );
+    expect(queue.size()).toBe(0);
+    // Many messages that fit are all queued, in order (sent as batches of ten).
+    await queue.send(Array.from({ length: 25 }, (_, i) => poll(i)));
+    expect(queue.size()).toBe(25);
+    const seen: string[] = [];
+    await queue.drain(async (m) => {
+      seen.push(m.accountId);
+    });
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => `acc_${i}`));
+  });
 });

@@ -7,6 +7,10 @@ import {
   formatEventLine,
   JsonlEventSink,
 } from '../../../shared/adapters/local/jsonl-event-sink.js';
+import {
+  EVENTBRIDGE_ENTRY_LIMIT_BYTES,
+  outboxEventEntrySize,
+} from '../../../shared/domain/events/entry-size.js';
 import type { OutboxEvent } from '../../../shared/domain/model.js';
 
 const SOURCE = 'local.mews-provisioner';
@@ -126,9 +130,38 @@ describe('JsonlEventSink', () => {
     const sink = new JsonlEventSink({ file, source: SOURCE });
     const bad = { ...accessFailed, time: 'not a time' };
     await expect(sink.publish([bad, provisioned])).resolves.toEqual({
-      failed: [{ eventId: bad.eventId, reason: 'time "not a time" is not a valid timestamp' }],
+      failed: [
+        { eventId: bad.eventId, reason: 'time "not a time" is not a valid timestamp', permanent: true },
+      ],
     });
     expect((await lines()).map((l) => l['detail-type'])).toEqual(['Connection Provisioned']);
+  });
+
+  it('refuses an entry of 256 KB or more as EventBridge would (failed, permanent) and writes the others', async () => {
+    const sink = new JsonlEventSink({ file, source: SOURCE });
+    const withPad = (eventId: string, pad: number): OutboxEvent => ({
+      ...provisioned,
+      eventId,
+      detail: { ...provisioned.detail, eventId, pad: 'x'.repeat(pad) },
+    });
+    // Pad the detail so the entry, measured with this sink's source, is exactly `bytes`.
+    const ofSize = (eventId: string, bytes: number) =>
+      withPad(eventId, bytes - outboxEventEntrySize(withPad(eventId, 0), SOURCE));
+    const justUnder = ofSize('evt_00000000000000000000000000000011', EVENTBRIDGE_ENTRY_LIMIT_BYTES - 1);
+    const atLimit = ofSize('evt_00000000000000000000000000000012', EVENTBRIDGE_ENTRY_LIMIT_BYTES);
+    expect(outboxEventEntrySize(atLimit, SOURCE)).toBe(EVENTBRIDGE_ENTRY_LIMIT_BYTES);
+
+    await expect(sink.publish([justUnder, atLimit, accessFailed])).resolves.toEqual({
+      failed: [
+        {
+          eventId: atLimit.eventId,
+          reason:
+            'the entry is 262144 bytes; EventBridge takes entries under 262144 bytes (256 KB): not delivered',
+          permanent: true,
+        },
+      ],
+    });
+    expect((await lines()).map((l) => l.detail.eventId)).toEqual([justUnder.eventId, accessFailed.eventId]);
   });
 
   it('reports every event failed when the file cannot be written', async () => {
@@ -137,6 +170,8 @@ describe('JsonlEventSink', () => {
     const result = await sink.publish([provisioned, accessFailed]);
     expect(result.failed.map((f) => f.eventId)).toEqual([provisioned.eventId, accessFailed.eventId]);
     expect(result.failed[0]?.reason).toMatch(/^could not append to .*events\.jsonl: EISDIR$/);
+    // A file that cannot be written now may be writable later: the events stay pending.
+    expect(result.failed.map((f) => f.permanent)).toEqual([false, false]);
   });
 });
 
