@@ -43,7 +43,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { message: `must be one of ${values.join(', ')}` });
 
-export const stageConfigSchema = z
+const stageConfigSchema = z
   .object({
     stage: oneOf(STAGE_NAMES),
     /** Which Mews environment the stage talks to; written into every event. */
@@ -127,7 +127,7 @@ export const stageConfigSchema = z
 export type StageConfig = z.output<typeof stageConfigSchema>;
 
 /** The keys that can be overridden with `-c <key>=<value>` (everything but the stage itself). */
-export const OVERRIDABLE_KEYS = Object.keys(stageConfigSchema.shape).filter(
+const OVERRIDABLE_KEYS = Object.keys(stageConfigSchema.shape).filter(
   (key): key is Exclude<keyof StageConfig, 'stage'> => key !== 'stage',
 );
 

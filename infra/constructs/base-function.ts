@@ -10,10 +10,10 @@ import { METRICS_NAMESPACE } from '../../shared/config/metric-names.js';
 import { ESBUILD_TARGET, MAIN_FIELDS, REQUIRE_BANNER } from '../bundling-options.js';
 
 /** Repository root (this file is infra/constructs/base-function.ts). */
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The newest Node.js runtime aws-cdk-lib knows (cdk-nag L1 checks the same list). */
-export const RUNTIME = lambda.Runtime.NODEJS_24_X;
+const RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** A function environment schema from `shared/config/function-env.ts`: every variable given as a string. */
 export type EnvSchema = z.ZodObject<Record<string, z.ZodType<unknown, string | undefined>>>;

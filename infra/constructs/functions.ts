@@ -36,10 +36,10 @@ export const FUNCTION_TIMEOUTS = {
   webhook: Duration.seconds(10),
 } as const;
 
-export const POLL_BATCH_SIZE = 1;
-export const SYNC_BATCH_SIZE = 5;
-export const RELAY_BATCH_SIZE = 100;
-export const RELAY_RETRY_ATTEMPTS = 5;
+const POLL_BATCH_SIZE = 1;
+const SYNC_BATCH_SIZE = 5;
+const RELAY_BATCH_SIZE = 100;
+const RELAY_RETRY_ATTEMPTS = 5;
 
 /**
  * What the Mews callers do to items (see dynamo-state-store.ts): get, query, put/update/delete and

@@ -3,9 +3,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** How often a message is tried before it goes to its dead-letter queue. */
-export const MAX_RECEIVE_COUNT = 5;
+const MAX_RECEIVE_COUNT = 5;
 /** Lambda's guidance: the visibility timeout is at least 6x the consumer's timeout. */
-export const VISIBILITY_TIMEOUT_FACTOR = 6;
+const VISIBILITY_TIMEOUT_FACTOR = 6;
 /** Dead letters are kept as long as SQS allows, to be inspected and redriven. */
 const DLQ_RETENTION = Duration.days(14);
 

@@ -8,7 +8,7 @@ import { SCHEDULE_POLLS_INPUT, SWEEP_OUTBOX_INPUT } from '../../shared/config/fu
 import { DeadLetterQueue } from './messaging.js';
 
 /** The outbox sweep: republishes events the stream relay did not (a safety net, not the main path). */
-export const OUTBOX_SWEEP_RATE_MINUTES = 5;
+const OUTBOX_SWEEP_RATE_MINUTES = 5;
 
 export interface SchedulesProps {
   readonly resourcePrefix: string;

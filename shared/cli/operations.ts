@@ -13,7 +13,7 @@ export interface DeadLetterView {
   at: string | null;
 }
 
-export interface QueueDepth {
+interface QueueDepth {
   queue: string;
   waiting: number;
   inFlight: number;

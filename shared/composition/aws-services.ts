@@ -161,7 +161,7 @@ export function relayOutboxDeps(env: NodeJS.ProcessEnv = process.env): RelayOutb
 }
 
 /** The integration webhook URL secret must be long enough not to be guessed, and travel in a URL path as it is. */
-export const MIN_WEBHOOK_SECRET_LENGTH = 32;
+const MIN_WEBHOOK_SECRET_LENGTH = 32;
 
 /**
  * The webhook function: change notifications (checked against the Mews client token) queue polls

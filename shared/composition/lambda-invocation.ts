@@ -35,7 +35,7 @@ export class InvalidInputError extends Error {
 }
 
 /** Zod issues as "path: message" lines. Zod's messages name the expected type or value, not the received one. */
-export function describeIssues(error: z.ZodError): string[] {
+function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`);
 }
 

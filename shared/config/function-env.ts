@@ -78,11 +78,7 @@ export const webhookEnvSchema = z.object({
   SECRET_RECOVERY_WINDOW_DAYS: wholeNumber,
 });
 
-export type SchedulePollsEnv = z.infer<typeof schedulePollsEnvSchema>;
-export type PollAccountEnv = z.infer<typeof pollAccountEnvSchema>;
 export type SyncConnectionEnv = z.infer<typeof syncConnectionEnvSchema>;
-export type RelayOutboxEnv = z.infer<typeof relayOutboxEnvSchema>;
-export type WebhookEnv = z.infer<typeof webhookEnvSchema>;
 
 /** Parses `env` with `schema`, or throws one message naming every bad variable and what it must be. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {

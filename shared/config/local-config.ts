@@ -6,7 +6,7 @@ import type { MewsEnvironment } from '../domain/events/event-parts.js';
  * Configuration of a local run (CLI and `npm start`), from the environment; flags override.
  * Without MEWS_PLATFORM_ADDRESS the embedded Mews simulator is used.
  */
-export const localConfigSchema = z.object({
+const localConfigSchema = z.object({
   MEWS_PLATFORM_ADDRESS: z
     .url({ message: 'must be the Mews platform address, like https://api.mews-demo.com' })
     .optional(),

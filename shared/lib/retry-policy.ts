@@ -42,7 +42,7 @@ export type RetryOutcome<T, F> =
   | { ok: true; value: T; attempts: number }
   | { ok: false; failure: F; attempts: number };
 
-export interface FailedAttempt {
+interface FailedAttempt {
   /** 1-based number of the attempt that failed. */
   attempt: number;
   maxAttempts: number;
@@ -53,13 +53,6 @@ export interface FailedAttempt {
 export interface RetryHooks<F> {
   /** After every failed attempt, before the wait. Exceptions it throws end the attempts. */
   onFailure?: (failure: F, info: FailedAttempt) => void;
-}
-
-export interface RunOptions extends RetryHooks<unknown> {
-  /** Whether a thrown error is worth another attempt (default: every error is). */
-  retryIf?: (error: unknown, attempt: number) => boolean;
-  /** The delay the server asked for with this error, in ms (Retry-After), if any. */
-  retryAfterMs?: (error: unknown) => number | null | undefined;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -151,24 +144,6 @@ export class RetryPolicy {
       if (retryInMs === null) return { ok: false, failure: result.failure, attempts: n };
       await this.sleep(retryInMs);
     }
-  }
-
-  /** Calls `operation` until it resolves; throws its last error when the policy gives up. */
-  async run<T>(operation: (n: number) => Promise<T>, options: RunOptions = {}): Promise<T> {
-    const outcome = await this.attempt<T, unknown>(async (n) => {
-      try {
-        return { ok: true, value: await operation(n) };
-      } catch (error) {
-        return {
-          ok: false,
-          failure: error,
-          retryable: options.retryIf?.(error, n) ?? true,
-          retryAfterMs: options.retryAfterMs?.(error) ?? null,
-        };
-      }
-    }, options);
-    if (outcome.ok) return outcome.value;
-    throw outcome.failure;
   }
 }
 

@@ -26,7 +26,7 @@ export async function recordCycle(
 }
 
 /** One line: accounts polled, provisioned, published, dead-lettered. */
-export function describeCycle(report: CycleReport): string {
+function describeCycle(report: CycleReport): string {
   const polls = [...report.polls.values()];
   const ok = polls.filter((p) => p.status === 'polled').length;
   const failing = polls.filter((p) => p.status === 'access-failed').length;

@@ -31,7 +31,7 @@ export interface ChannelManagerClientOptions extends HttpTransportOptions {
 }
 
 /** Everything Mews can add to a configuration, so mapping sees unsynchronized items too. */
-export const FULL_CONFIGURATION_EXTENT: Required<ConfigurationExtent> = Object.freeze({
+const FULL_CONFIGURATION_EXTENT: Required<ConfigurationExtent> = Object.freeze({
   includeUnsynchronizedRates: true,
   includeUnsynchronizedCategories: true,
   includeProducts: true,
@@ -162,7 +162,7 @@ export function parseAnswer<S extends z.ZodType>(
 }
 
 /** `['properties', 0, 'connections', 1]` -> `properties[0].connections[1]`; `(root)` for the answer itself. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;

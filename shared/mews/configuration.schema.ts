@@ -27,7 +27,7 @@ const addressSchema = z
 
 const imageSchema = z.object({ type: num, url: text });
 
-export const spaceCategorySchema = z.object({
+const spaceCategorySchema = z.object({
   code,
   name: text,
   description: text,
@@ -51,7 +51,7 @@ const cancellationPolicySchema = z.object({
     .nullish(),
 });
 
-export const ratePlanSchema = z.object({
+const ratePlanSchema = z.object({
   code,
   name: text,
   description: text,
@@ -62,9 +62,9 @@ export const ratePlanSchema = z.object({
   cancellationPolicies: z.array(cancellationPolicySchema).nullish(),
 });
 
-export const inventoryMappingSchema = z.object({ ratePlanCode: code, spaceTypeCode: code });
+const inventoryMappingSchema = z.object({ ratePlanCode: code, spaceTypeCode: code });
 
-export const productSchema = z.object({
+const productSchema = z.object({
   code,
   name: text,
   description: text,
@@ -79,7 +79,7 @@ export const productSchema = z.object({
     .nullish(),
 });
 
-export const productMappingSchema = z.object({ ratePlanCode: code, productCode: code });
+const productMappingSchema = z.object({ ratePlanCode: code, productCode: code });
 
 const partnerSchema = z.object({
   id: text,
@@ -92,7 +92,7 @@ const partnerSchema = z.object({
   channel: z.object({ code: num, name: text }).nullish(),
 });
 
-export const ageCategorySchema = z.object({ code, name: text, minimumAge: num, maximumAge: num });
+const ageCategorySchema = z.object({ code, name: text, minimumAge: num, maximumAge: num });
 
 const list = <T extends z.ZodType>(item: T) =>
   z

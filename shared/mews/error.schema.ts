@@ -10,5 +10,3 @@ export const mewsErrorResponseSchema = z
     error: errorItem.nullish(),
   })
   .transform((r) => ({ errors: r.errors?.length ? r.errors : r.error ? [r.error] : [] }));
-
-export type MewsErrorItem = z.infer<typeof errorItem>;

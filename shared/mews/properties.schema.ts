@@ -43,5 +43,5 @@ export const getPropertiesResponseSchema = z.object({
 });
 
 export type PropertiesResponse = z.infer<typeof getPropertiesResponseSchema>;
-export type ListedProperty = PropertiesResponse['properties'][number];
+type ListedProperty = PropertiesResponse['properties'][number];
 export type ListedConnection = ListedProperty['connections'][number];

@@ -3,7 +3,7 @@ import { maskEmailsIn } from '../domain/mask-email.js';
 /** Turns a text that may echo request data (e.g. Mews' own error message) into a log-safe one. */
 export type Redactor = (text: string) => string;
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /**
  * Long opaque runs (24+ characters of token alphabet, with letters and digits) look like

@@ -11,7 +11,7 @@ import type { PropertyRecord, SimulatorState } from './simulator-state.js';
  * email, unknown or removed connection token -> 8.
  */
 
-export const CHANNEL_MANAGER_BASE_PATH = '/api/channelManager/v1';
+const CHANNEL_MANAGER_BASE_PATH = '/api/channelManager/v1';
 
 const INVALID_TOKENS = "Invalid 'clientToken' or 'connectionToken'.";
 const CONNECTION_DISABLED = 'The connection is disabled.';

@@ -26,7 +26,7 @@ const address = z.looseObject({
   longitude: num,
 });
 
-export const propertyDetailsSchema = z.looseObject({
+const propertyDetailsSchema = z.looseObject({
   name: text,
   description: text,
   languageCode: text,
@@ -40,7 +40,7 @@ export const propertyDetailsSchema = z.looseObject({
   images: listOf(image),
 });
 
-export const spaceCategorySchema = z.looseObject({
+const spaceCategorySchema = z.looseObject({
   code,
   name: text,
   description: text,
@@ -65,7 +65,7 @@ const cancellationPolicy = z.looseObject({
     .optional(),
 });
 
-export const ratePlanSchema = z.looseObject({
+const ratePlanSchema = z.looseObject({
   code,
   name: text,
   description: text,
@@ -77,9 +77,9 @@ export const ratePlanSchema = z.looseObject({
   cancellationPolicies: listOf(cancellationPolicy),
 });
 
-export const inventoryMappingSchema = z.looseObject({ ratePlanCode: code, spaceTypeCode: code });
+const inventoryMappingSchema = z.looseObject({ ratePlanCode: code, spaceTypeCode: code });
 
-export const productSchema = z.looseObject({
+const productSchema = z.looseObject({
   code,
   name: text,
   description: text,
@@ -96,9 +96,9 @@ export const productSchema = z.looseObject({
     .optional(),
 });
 
-export const productMappingSchema = z.looseObject({ ratePlanCode: code, productCode: code });
+const productMappingSchema = z.looseObject({ ratePlanCode: code, productCode: code });
 
-export const partnerSchema = z.looseObject({
+const partnerSchema = z.looseObject({
   id: text,
   iata: text,
   name: text,
@@ -109,7 +109,7 @@ export const partnerSchema = z.looseObject({
   channel: z.looseObject({ code: num, name: text }).nullable().optional(),
 });
 
-export const ageCategorySchema = z.looseObject({ code, name: text, minimumAge: num, maximumAge: num });
+const ageCategorySchema = z.looseObject({ code, name: text, minimumAge: num, maximumAge: num });
 
 const section = <T extends z.ZodType>(item: T) => z.array(item).default([]);
 
@@ -129,9 +129,6 @@ export const mewsConfigurationSchema = z.looseObject({
 export type MewsConfigurationInput = z.input<typeof mewsConfigurationSchema>;
 /** A configuration as the simulator holds it: every list present. */
 export type MewsConfiguration = z.output<typeof mewsConfigurationSchema>;
-export type MewsPropertyDetails = z.output<typeof propertyDetailsSchema>;
-export type MewsSpaceCategory = z.output<typeof spaceCategorySchema>;
-export type MewsRatePlan = z.output<typeof ratePlanSchema>;
 export type MewsPartner = z.output<typeof partnerSchema>;
 
 /** Top-level replacement: each list given replaces the held one; `property` is merged field by field. */

@@ -19,7 +19,7 @@ export const LARGE_PROPERTY_SIZE: ConfigurationSize = {
 };
 
 /** What a property added without a configuration gets (preset `small`). */
-export const SMALL_PROPERTY_SIZE: ConfigurationSize = {
+const SMALL_PROPERTY_SIZE: ConfigurationSize = {
   spaceCategories: 3,
   ratePlans: 2,
   companies: 1,

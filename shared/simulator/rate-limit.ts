@@ -7,7 +7,7 @@ import { parseInput } from './simulator-specs.js';
  * seconds, as Mews answers, and counts as a call.
  */
 
-export const serverRateLimitSchema = z.strictObject({
+const serverRateLimitSchema = z.strictObject({
   requestsPerSecond: z.number().positive().max(100_000),
   /** Requests accepted at once after a quiet spell. Default: one second's worth (at least 1). */
   burst: z.number().int().min(1).max(1_000_000).optional(),

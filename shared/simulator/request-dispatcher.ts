@@ -11,7 +11,7 @@ import type { ServerRateLimit } from './rate-limit.js';
  */
 
 const MAX_API_BODY_BYTES = 1024 * 1024;
-export const ADMIN_PREFIX = '/_admin';
+const ADMIN_PREFIX = '/_admin';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 

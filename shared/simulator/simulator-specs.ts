@@ -10,7 +10,7 @@ import { mewsConfigurationSchema } from './configuration-schema.js';
 const nonEmpty = z.string().trim().min(1);
 
 /** Size of a configuration generated in code (see large-property.ts). */
-export const configurationSizeSchema = z.strictObject({
+const configurationSizeSchema = z.strictObject({
   spaceCategories: z.number().int().min(0).max(1000),
   ratePlans: z.number().int().min(0).max(1000),
   companies: z.number().int().min(0).max(10_000),
@@ -19,7 +19,7 @@ export const configurationSizeSchema = z.strictObject({
   ageCategories: z.number().int().min(0).max(100).optional(),
 });
 
-export const connectionSpecSchema = z.strictObject({
+const connectionSpecSchema = z.strictObject({
   /** Generated (`fake-conn-NNNN`) when left out. */
   token: nonEmpty.optional(),
   /** Mews omits a connection's name when it has none. */
@@ -71,14 +71,12 @@ export const seedFileSchema = z.strictObject({
 });
 
 export type ConfigurationSize = z.output<typeof configurationSizeSchema>;
-export type ConnectionSpec = z.input<typeof connectionSpecSchema>;
 export type AccountSpec = z.input<typeof accountSpecSchema>;
 export type PropertySpec = z.input<typeof propertySpecSchema>;
 export type EnterpriseSpec = z.input<typeof enterpriseSpecSchema>;
 /** The seed file's shape (`shared/simulator/seed.json`). */
 export type SeedFile = z.input<typeof seedFileSchema>;
 export type ParsedSeed = z.output<typeof seedFileSchema>;
-export type ParsedEnterpriseSpec = z.output<typeof enterpriseSpecSchema>;
 export type ParsedPropertySpec = z.output<typeof propertySpecSchema>;
 export type ParsedAccountSpec = z.output<typeof accountSpecSchema>;
 

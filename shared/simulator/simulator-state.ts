@@ -27,7 +27,7 @@ import {
  * Generated ids and tokens come from counters: the same calls give the same tokens.
  */
 
-export interface ConnectionRecord {
+interface ConnectionRecord {
   token: string;
   name: string | null;
 }

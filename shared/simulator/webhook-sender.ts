@@ -13,16 +13,6 @@ import type { SimulatorState } from './simulator-state.js';
 export const NOTIFICATION_TYPES = ['created', 'updated', 'activated', 'deactivated', 'deleted'] as const;
 export type NotificationTypeName = (typeof NOTIFICATION_TYPES)[number];
 
-export const INTEGRATION_WEBHOOK_ACTIONS = [
-  'IntegrationCreated',
-  'IntegrationEnabled',
-  'IntegrationDisabled',
-  'IntegrationCanceled',
-  'IntegrationReinstated',
-  'IntegrationDeleted',
-  'IntegrationApiKeyCreated',
-] as const;
-
 export const webhookTargetSchema = z.strictObject({
   /** The channel manager's address, e.g. http://127.0.0.1:8600 (no trailing slash needed). */
   url: z.url({ protocol: /^https?$/ }),

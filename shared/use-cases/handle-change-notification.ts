@@ -5,17 +5,11 @@ import type { PollAccountMessage, SyncConnectionMessage } from '../ports/work-qu
 import type { UseCaseDeps } from './use-case-deps.js';
 
 /** Mews' change notification types, by code. */
-export const CHANGE_NOTIFICATION_TYPES = [
-  'created',
-  'updated',
-  'activated',
-  'deactivated',
-  'deleted',
-] as const;
-export type ChangeNotificationType = (typeof CHANGE_NOTIFICATION_TYPES)[number];
+const CHANGE_NOTIFICATION_TYPES = ['created', 'updated', 'activated', 'deactivated', 'deleted'] as const;
+type ChangeNotificationType = (typeof CHANGE_NOTIFICATION_TYPES)[number];
 
 /** Mews' error codes a change notification can be refused with (the Channel Manager API's table). */
-export const NOTIFICATION_ERROR = { validation: 6, authentication: 8 } as const;
+const NOTIFICATION_ERROR = { validation: 6, authentication: 8 } as const;
 
 const TYPE_MESSAGE =
   "Invalid 'type': expected 0 (created), 1 (updated), 2 (activated), 3 (deactivated) or 4 (deleted).";

@@ -18,7 +18,7 @@ import type { IntegrationTokenVault } from '../ports/token-vault.js';
 import { DEFAULT_POLICY, type UseCaseDeps } from './use-case-deps.js';
 
 /** The actions of Mews' Connector API integration webhooks this service acts on. */
-export const INTEGRATION_ACTIONS = [
+const INTEGRATION_ACTIONS = [
   'IntegrationCreated',
   'IntegrationEnabled',
   'IntegrationDisabled',
@@ -27,7 +27,7 @@ export const INTEGRATION_ACTIONS = [
   'IntegrationDeleted',
   'IntegrationApiKeyCreated',
 ] as const;
-export type IntegrationAction = (typeof INTEGRATION_ACTIONS)[number];
+type IntegrationAction = (typeof INTEGRATION_ACTIONS)[number];
 
 export type IntegrationWebhookDeps = Pick<UseCaseDeps, 'clock' | 'logger' | 'environment' | 'policy'> & {
   integrations: IntegrationStore;

@@ -35,7 +35,7 @@ export async function scheduleRefreshes(
 }
 
 /** The connection's fixed offset within the interval (its id is a hash, so offsets are uniform). */
-export function refreshSlot(connection: Pick<Connection, 'id'>, intervalMs: number): number {
+function refreshSlot(connection: Pick<Connection, 'id'>, intervalMs: number): number {
   return Number.parseInt(connection.id.slice(4, 16), 16) % intervalMs;
 }
 

@@ -32,7 +32,7 @@ function environmentEndpoint(env: NodeJS.ProcessEnv): string | undefined {
   return env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL || undefined;
 }
 
-export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
+function isLoopbackEndpoint(endpoint: string | undefined): boolean {
   if (!endpoint) return false;
   let host: string;
   try {

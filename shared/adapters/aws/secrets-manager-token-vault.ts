@@ -16,7 +16,7 @@ import { AwsAdapterError, awsErrorCode, describeAwsError } from './aws-support.j
 /** Tag on every connection secret, so the secret can be traced back without its name. */
 export const CONNECTION_ID_TAG = 'provisioner:connection-id';
 /** Tag on every integration access-token secret. */
-export const INTEGRATION_ID_TAG = 'provisioner:integration-id';
+const INTEGRATION_ID_TAG = 'provisioner:integration-id';
 
 export interface SecretsManagerTokenVaultOptions {
   client: SecretsManagerClient;

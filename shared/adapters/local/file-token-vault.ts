@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ConnectionId, IntegrationId } from '../../domain/model.js';
 import type { IntegrationTokenVault, TokenVault } from '../../ports/token-vault.js';
 
-export const LOCAL_VAULT_REF_PREFIX = 'local-vault:';
+const LOCAL_VAULT_REF_PREFIX = 'local-vault:';
 
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;

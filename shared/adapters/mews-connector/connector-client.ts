@@ -21,7 +21,7 @@ export const DEFAULT_CONNECTOR_CLIENT_NAME = 'Mews Connection Provisioner 0.1.0'
  * The webhook that calls this must answer Mews within 5 s: short attempts, one retry, and a budget
  * that leaves room for the rest of the request. Mews re-sends the webhook when we fail it.
  */
-export const CONNECTOR_WEBHOOK_BUDGET = { timeoutMs: 2_000, retries: 1, maxElapsedMs: 3_000 } as const;
+const CONNECTOR_WEBHOOK_BUDGET = { timeoutMs: 2_000, retries: 1, maxElapsedMs: 3_000 } as const;
 
 /**
  * The transport names operations in its errors ("Mews <operation> failed ..."). MewsOperation lists
@@ -33,7 +33,7 @@ const PATH = '/api/connector/v1/configuration/get';
 const nullableString = z.string().nullish();
 
 /** The parts of the answer the provisioner keeps; unknown fields are accepted and dropped. */
-export const connectorConfigurationResponseSchema = z.object({
+const connectorConfigurationResponseSchema = z.object({
   NowUtc: nullableString,
   Enterprise: z.object({
     Id: z.string().min(1),

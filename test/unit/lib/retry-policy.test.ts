@@ -172,35 +172,6 @@ describe('RetryPolicy.attempt', () => {
   });
 });
 
-describe('RetryPolicy.run', () => {
-  it('retries thrown errors and resolves with the value', async () => {
-    const { policy, sleeps } = recording();
-    const value = await policy.run(async (n) => {
-      if (n < 3) throw new Error(`failure ${n}`);
-      return n;
-    });
-    expect(value).toBe(3);
-    expect(sleeps).toEqual([100, 200]);
-  });
-
-  it('throws the last error when it gives up, and honours retryIf and retryAfterMs', async () => {
-    const { policy, sleeps } = recording({ maxRetryAfterMs: 5_000 });
-    const error = await policy
-      .run(
-        async (n) => {
-          throw Object.assign(new Error(`failure ${n}`), { permanent: n === 3, retryAfterMs: 2_000 });
-        },
-        {
-          retryIf: (e) => !(e as { permanent: boolean }).permanent,
-          retryAfterMs: (e) => (e as { retryAfterMs: number }).retryAfterMs,
-        },
-      )
-      .catch((e: unknown) => e);
-    expect((error as Error).message).toBe('failure 3');
-    expect(sleeps).toEqual([2_000, 2_000]);
-  });
-});
-
 describe('RetryPolicy options', () => {
   it('rejects impossible settings', () => {
     expect(() => new RetryPolicy({ attempts: 0, baseMs: 1, capMs: 1 })).toThrow(/attempts/);
