@@ -41,5 +41,3 @@ export const METRIC = {
   /** webhook: requests that failed on our side (queue, table, vault, Connector API): Mews re-sends; alarm. */
   webhookFailed: 'WebhookFailed',
 } as const;
-
-export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -20,7 +20,7 @@ export type MewsOperation =
 export type MewsErrorKind = 'transient' | 'permanent';
 
 /** The codes Mews documents for the Channel Manager API (`success: false` answers). */
-export const MewsErrorCode = {
+const MewsErrorCode = {
   SystemError: 1,
   ConnectionNotFound: 3,
   ValidationError: 6,
@@ -236,10 +236,6 @@ export class MewsResponseError extends MewsError {
 }
 
 const MAX_ISSUES_IN_MESSAGE = 5;
-
-export function isMewsError(error: unknown): error is MewsError {
-  return error instanceof MewsError;
-}
 
 /** True for a MewsError worth retrying later. Anything else (including non-Mews errors, i.e. bugs) is false. */
 export function isTransient(error: unknown): boolean {
