@@ -32,7 +32,7 @@ export interface PutEventsEntryParts {
   EventBusName?: string | undefined;
 }
 
-export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** UTF-8 bytes of `value` as JSON.stringify writes it (how a detail travels). */
 export const jsonBytes = (value: unknown): number => utf8Bytes(JSON.stringify(value) ?? 'null');
@@ -62,7 +62,7 @@ export function outboxEventEntrySize(
   });
 }
 
-export const fitsEventBridgeEntry = (size: number): boolean => size < EVENTBRIDGE_ENTRY_LIMIT_BYTES;
+const fitsEventBridgeEntry = (size: number): boolean => size < EVENTBRIDGE_ENTRY_LIMIT_BYTES;
 
 /** Why EventBridge refuses an entry of `size` bytes, or undefined when it fits. */
 export function entryTooLargeReason(size: number): string | undefined {

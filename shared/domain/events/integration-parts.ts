@@ -45,7 +45,7 @@ export function namedRef(ref: { id: string; name: string }): z.infer<typeof name
  * More currencies than ISO 4217 has (about 180) is not a real enterprise; the cap keeps an
  * `Integration Provisioned` bounded whatever `configuration/get` answers.
  */
-export const MAX_CURRENCIES = 200;
+const MAX_CURRENCIES = 200;
 
 /**
  * The enterprise configuration as events carry it: text capped, codes capped at MAX_CODE_LENGTH,
