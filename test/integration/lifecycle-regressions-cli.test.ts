@@ -88,7 +88,11 @@ describe('issue 9 histories through the CLI', () => {
     const { propertyId, tokens } = await enterprise('cli-never-provisioned', 1);
     const token = tokens[0] as string;
     const id = connectionIdFromToken(token);
-    const fault = simulator.addFault({ operation: 'getConfiguration', connectionToken: token, mewsErrorCode: 3 });
+    const fault = simulator.addFault({
+      operation: 'getConfiguration',
+      connectionToken: token,
+      mewsErrorCode: 3,
+    });
     await run();
     simulator.removeConnection(token);
     await run();
@@ -165,6 +169,43 @@ describe('issue 9 histories through the CLI', () => {
     expect(JSON.parse(await readFile(join(stateDir, 'secrets', `${id}.json`), 'utf8'))).toMatchObject({
       connectionId: id,
     });
+  });
+
+  it('6: every name and mapping of a big property changed: one event under 256 KB, marked truncated', async () => {
+    await setUp('cli-huge');
+    const email = 'huge@cli-regression.example';
+    const size = {
+      spaceCategories: 250,
+      ratePlans: 250,
+      products: 250,
+      ageCategories: 100,
+      companies: 0,
+      travelAgencies: 0,
+    };
+    const added = simulator.addEnterprise({
+      id: 'cli-huge-e',
+      accounts: [email],
+      properties: [{ id: 'cli-huge-p', connections: 1, generatedConfiguration: size }],
+    });
+    const id = connectionIdFromToken(added.properties[0]?.connectionTokens[0] as string);
+    await cli('accounts', 'add', email);
+    await run();
+    const renamed = (name: unknown) => `${String(name)} – chambre supérieure rénovée, petit-déjeuner inclus`;
+    simulator.updateConfiguration('cli-huge-p', (c) => ({
+      ...c,
+      spaceCategories: c.spaceCategories.map((x) => ({ ...x, name: renamed(x.name) })),
+      ratePlans: c.ratePlans.map((x) => ({ ...x, name: renamed(x.name) })),
+      products: (c.products ?? []).map((x) => ({ ...x, name: renamed(x.name) })),
+      inventoryMappings: (c.inventoryMappings ?? []).map((m) => ({
+        ...m,
+        spaceTypeCode: `${m.spaceTypeCode}-B`,
+      })),
+    }));
+    expect((await cli('connections', 'resync', id)).code).toBe(0);
+    const text = await readFile(join(stateDir, 'events.jsonl'), 'utf8');
+    const line = text.split('\n').find((l) => l.includes('"Connection Configuration Changed"')) ?? '';
+    expect(Buffer.byteLength(line)).toBeLessThan(256 * 1024);
+    expect(JSON.parse(line).detail).toMatchObject({ truncated: true, connection: { id } });
   });
 
   it('5: an account removed and registered again is announced failing again', async () => {

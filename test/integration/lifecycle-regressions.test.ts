@@ -17,6 +17,7 @@ import { registerAccount, unregisterAccount } from '../../shared/use-cases/accou
 import { pollAccount } from '../../shared/use-cases/poll-account.js';
 import { scheduleRefreshes } from '../../shared/use-cases/schedule-refreshes.js';
 import { syncConnection } from '../../shared/use-cases/sync-connection.js';
+import { outboxEventEntrySize } from '../../shared/domain/events/entry-size.js';
 import { startPipeline, type TestPipeline } from '../support/pipeline.js';
 
 let p: TestPipeline;
@@ -67,7 +68,11 @@ describe('issue 9 regressions', () => {
     const { propertyId, tokens } = await enterpriseOf('never-provisioned', 1);
     const token = tokens[0] as string;
     const id = connectionIdFromToken(token);
-    const fault = p.simulator.addFault({ operation: 'getConfiguration', connectionToken: token, mewsErrorCode: 3 });
+    const fault = p.simulator.addFault({
+      operation: 'getConfiguration',
+      connectionToken: token,
+      mewsErrorCode: 3,
+    });
 
     await cycle();
     expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONING_FAILED]);
@@ -195,7 +200,10 @@ describe('issue 9 regressions', () => {
       const connection = await p.services.store.getConnection(id);
       if (!connection) throw new Error('no connection');
       p.simulator.addConnection(propertyId, { token });
-      await syncConnection({ connectionId: id, accountId: connection.discoveredBy, reason: 'refresh' }, p.services);
+      await syncConnection(
+        { connectionId: id, accountId: connection.discoveredBy, reason: 'refresh' },
+        p.services,
+      );
       p.simulator.removeConnection(token);
     });
     await cycle();
@@ -203,7 +211,61 @@ describe('issue 9 regressions', () => {
     expect(await p.services.vault.get(id)).toBe(token);
     expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONED, CONNECTION_CONFIGURATION_CHANGED]);
     await cycle();
-    expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONED, CONNECTION_CONFIGURATION_CHANGED, CONNECTION_REMOVED]);
+    expect(typesAbout(id)).toEqual([
+      CONNECTION_PROVISIONED,
+      CONNECTION_CONFIGURATION_CHANGED,
+      CONNECTION_REMOVED,
+    ]);
+  });
+
+  it('6: a change to every name and mapping of a property with 250 space categories, rate plans and products is announced within 256 KB', async () => {
+    p = await startPipeline('huge-change');
+    const email = 'huge@regression.example';
+    const size = {
+      spaceCategories: 250,
+      ratePlans: 250,
+      products: 250,
+      ageCategories: 100,
+      companies: 0,
+      travelAgencies: 0,
+    };
+    const { properties } = p.simulator.addEnterprise({
+      id: 'huge-enterprise',
+      accounts: [email],
+      properties: [{ id: 'huge-property', connections: 1, generatedConfiguration: size }],
+    });
+    const id = connectionIdFromToken(properties[0]?.connectionTokens[0] as string);
+    await registerAccount({ email }, p.services);
+    await cycle();
+
+    const renamed = (name: unknown) =>
+      `${String(name)} – chambre supérieure rénovée avec vue sur la mer, petit-déjeuner inclus, annulation gratuite jusqu’à 48 h avant l’arrivée, accès au spa et au parking souterrain (saison 2027)`;
+    p.simulator.updateConfiguration('huge-property', (c) => ({
+      ...c,
+      spaceCategories: c.spaceCategories.map((x) => ({
+        ...x,
+        name: renamed(x.name),
+        isSynchronized: !x.isSynchronized,
+      })),
+      ratePlans: c.ratePlans.map((x) => ({ ...x, name: renamed(x.name), isSynchronized: !x.isSynchronized })),
+      products: (c.products ?? []).map((x) => ({ ...x, name: renamed(x.name) })),
+      ageCategories: (c.ageCategories ?? []).map((x) => ({ ...x, name: renamed(x.name) })),
+      inventoryMappings: (c.inventoryMappings ?? []).map((m) => ({
+        ...m,
+        spaceTypeCode: `${m.spaceTypeCode}-B`,
+      })),
+    }));
+    const report = await refreshAll();
+
+    expect(report.deadLetters).toEqual([]);
+    const changed = p.eventsOf(CONNECTION_CONFIGURATION_CHANGED);
+    expect(changed).toHaveLength(1);
+    const detail = changed[0]?.detail as { truncated?: boolean };
+    const entry = { detailType: CONNECTION_CONFIGURATION_CHANGED, detail: changed[0]?.detail ?? {} };
+    expect(outboxEventEntrySize(entry, String(changed[0]?.source))).toBeLessThan(256 * 1024);
+    expect((changed[0]?.detail.connection as { id: string }).id).toBe(id);
+    expect(detail.truncated).toBe(true);
+    expect(await p.services.store.listPendingEvents(10)).toEqual([]);
   });
 
   it('5: an account removed and registered again is announced failing again', async () => {
