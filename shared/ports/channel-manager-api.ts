@@ -4,7 +4,8 @@ import type { PropertiesResponse } from '../mews/properties.schema.js';
 
 /**
  * Mews Channel Manager API, the operations we call. Implementations retry transient
- * failures themselves and throw a MewsError (shared/mews/errors.ts) when they give up.
+ * failures themselves and throw a MewsFailure (./mews-failure.ts) when they give up: a
+ * MewsRefusal (permanent, with Mews' code) or a MewsTransientFailure.
  */
 export interface ChannelManagerApi {
   getProperties(email: string): Promise<PropertiesResponse>;
