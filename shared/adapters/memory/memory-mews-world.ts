@@ -14,7 +14,7 @@ import type { Configuration } from '../../mews/configuration.schema.js';
  * are whatever the test gives (fake ones, please).
  */
 
-export interface MewsConnectionRecord {
+interface MewsConnectionRecord {
   token: string;
   name: string | null;
 }
@@ -47,7 +47,7 @@ export interface MewsIntegrationRecord {
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /** A small, valid configuration (two categories, one rate plan, a mapping), named after the property. */
-export function defaultConfiguration(propertyName: string): Configuration {
+function defaultConfiguration(propertyName: string): Configuration {
   return {
     success: true,
     property: {

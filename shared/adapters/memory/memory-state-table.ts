@@ -33,7 +33,7 @@ import {
  */
 
 /** Snapshots kept per connection: the current one and a few before it (as the state table). */
-export const SNAPSHOT_HISTORY = 5;
+const SNAPSHOT_HISTORY = 5;
 
 export interface StoredEvent {
   eventId: string;

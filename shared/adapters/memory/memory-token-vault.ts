@@ -3,7 +3,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { IntegrationTokenVault, TokenVault } from '../../ports/token-vault.js';
 import { beforeCall, type MemoryAdapterOptions, type OnPortCall } from './port-call.js';
 
-export const MEMORY_VAULT_REF_PREFIX = 'memory-vault:';
+const MEMORY_VAULT_REF_PREFIX = 'memory-vault:';
 
 type SecretId = ConnectionId | IntegrationId;
 
@@ -14,7 +14,7 @@ interface Secret {
 }
 
 /** One secret as `contents()` shows it. The tokens are there: this is for test invariants only. */
-export interface VaultEntry {
+interface VaultEntry {
   id: SecretId;
   kind: 'connection' | 'integration';
   token: string;

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryServices } from '../../../shared/adapters/memory/memory-services.js';
+import {
+  createMemoryServices,
+  type MemoryServices,
+} from '../../../shared/adapters/memory/memory-services.js';
 import type { PortCall } from '../../../shared/adapters/memory/port-call.js';
 import { connectionIdFromToken } from '../../../shared/domain/identity.js';
 import { account, discovery, event, provisionInput } from '../../contract/state-fixtures.js';
@@ -40,7 +43,7 @@ describe('in-memory services', () => {
 
   it('crashes a caller before a chosen call: nothing of that call happens, what came before stays', async () => {
     let crashAt: string | undefined;
-    const services = createMemoryServices({
+    const services: MemoryServices = createMemoryServices({
       onCall: ({ port, method }) => {
         if (`${port}.${method}` === crashAt) throw new Error(`crash before ${crashAt}`);
       },
