@@ -183,26 +183,28 @@ describe('sync-connection handler', () => {
     expect(events.map((e) => e.detailType)).toEqual(['Connection Provisioning Failed']);
   });
 
-  it('fails only the message whose token is not in Secrets Manager', async () => {
+  it('a message whose token vanished from Secrets Manager hands it back to the polls, not to the dead-letter queue', async () => {
     // Prepare
     const { connectionId, record } = await newConnection('Connection whose secret vanished');
     const { record: good } = await newConnection('Connection synced alongside');
-    // After the polls: a poll stores a pending connection's token again (poll-account tests).
     fake.secrets.delete(`${CONNECTION_SECRET_PREFIX}${connectionId}`);
 
     // Act
     const response = await handler(sqsEvent([record, good]), context);
 
-    // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
-    expect(out.metric('SyncFailed')).toBe(1);
+    // Assess: the next poll of the account stores the token again (its membership is pending).
+    expect(response.batchItemFailures).toEqual([]);
     expect(out.metric('ConnectionProvisioned')).toBe(1);
+    expect((await store.getMembership(account.id, connectionId))?.status).toBe('pending');
+    expect((await store.getConnection(connectionId))?.status).toBe('discovered');
     expect(
-      out.logs().find((l) => l.message === 'connection sync failed: the message will be retried'),
-    ).toMatchObject({
-      messageId: record.messageId,
-      error: { message: expect.stringContaining(`no token in the vault for ${connectionId}`) },
-    });
+      out
+        .logs()
+        .find(
+          (l) =>
+            l.message === 'no token in the vault; the next poll of each account listing it stores it again',
+        ),
+    ).toMatchObject({ connectionId });
   });
 
   it('fails at cold start with a message naming a missing variable', async () => {

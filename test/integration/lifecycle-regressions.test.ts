@@ -9,7 +9,10 @@ import { ACCOUNT_ACCESS_FAILED } from '../../shared/domain/events/account-access
 import { CONNECTION_CONFIGURATION_CHANGED } from '../../shared/domain/events/connection-configuration-changed.event.js';
 import { CONNECTION_PROVISIONED } from '../../shared/domain/events/connection-provisioned.event.js';
 import { CONNECTION_PROVISIONING_FAILED } from '../../shared/domain/events/connection-provisioning-failed.event.js';
-import { CONNECTION_REMOVED } from '../../shared/domain/events/connection-status.event.js';
+import {
+  CONNECTION_REACTIVATED,
+  CONNECTION_REMOVED,
+} from '../../shared/domain/events/connection-status.event.js';
 import { accountIdFromEmail, connectionIdFromToken } from '../../shared/domain/identity.js';
 import type { ConnectionId } from '../../shared/domain/model.js';
 import { runCycle } from '../../shared/local/run-cycle.js';
@@ -180,7 +183,7 @@ describe('issue 9 regressions', () => {
     expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONED]);
   });
 
-  it('4b: a removal that loses a race to a concurrent refresh keeps the token, and is removed by the next poll', async () => {
+  it('4b: a removal that loses a race to a concurrent refresh is decided again; the connection returns with its token', async () => {
     const { propertyId, tokens } = await enterpriseOf('refresh-race', 3);
     const token = tokens[0] as string;
     const id = connectionIdFromToken(token);
@@ -207,14 +210,24 @@ describe('issue 9 regressions', () => {
       p.simulator.removeConnection(token);
     });
     await cycle();
-
-    expect(await p.services.vault.get(id)).toBe(token);
-    expect(typesAbout(id)).toEqual([CONNECTION_PROVISIONED, CONNECTION_CONFIGURATION_CHANGED]);
-    await cycle();
+    // Decided again from the refreshed state: still confirmed missing, so removed, after the change.
     expect(typesAbout(id)).toEqual([
       CONNECTION_PROVISIONED,
       CONNECTION_CONFIGURATION_CHANGED,
       CONNECTION_REMOVED,
+    ]);
+
+    p.simulator.addConnection(propertyId, { token });
+    await cycle();
+    const refreshed = await refreshAll();
+    expect(refreshed.deadLetters).toEqual([]);
+    expect(await p.services.vault.get(id)).toBe(token);
+    expect((await p.services.store.getConnection(id))?.status).toBe('provisioned');
+    expect(typesAbout(id)).toEqual([
+      CONNECTION_PROVISIONED,
+      CONNECTION_CONFIGURATION_CHANGED,
+      CONNECTION_REMOVED,
+      CONNECTION_REACTIVATED,
     ]);
   });
 
