@@ -28,10 +28,28 @@ type Deps = Pick<UseCaseDeps, 'store' | 'mews' | 'vault' | 'clock' | 'logger' | 
  * and races are harmless (`stale`), and a provisioned connection found by a second account
  * costs no Mews call.
  */
-export async function syncConnection(
-  input: { connectionId: ConnectionId; accountId: AccountId; reason?: SyncTrigger },
-  deps: Deps,
-): Promise<SyncOutcome> {
+export async function syncConnection(input: SyncInput, deps: Deps): Promise<SyncOutcome> {
+  // A stale write (another account's sync, a removal, a refresh got there first) is decided
+  // again from fresh state with the same Mews answer, a few times at most.
+  const fetched: Fetched = {};
+  let outcome: SyncOutcome = { status: 'stale' };
+  for (let attempt = 1; attempt <= SYNC_ATTEMPTS && outcome.status === 'stale'; attempt++) {
+    outcome = await syncOnce(input, deps, fetched);
+  }
+  return outcome;
+}
+
+type SyncInput = { connectionId: ConnectionId; accountId: AccountId; reason?: SyncTrigger };
+
+/** Decisions made again after a stale write. */
+const SYNC_ATTEMPTS = 3;
+
+/** Mews' answer, asked once per sync however often the decision is made again. */
+type Fetched = {
+  answer?: { configuration: Configuration } | { refused: { code: number | null; message: string } };
+};
+
+async function syncOnce(input: SyncInput, deps: Deps, fetched: Fetched): Promise<SyncOutcome> {
   const { store, logger } = deps;
   const trigger = input.reason ?? 'discovered';
   const connection = await store.getConnection(input.connectionId);
@@ -58,7 +76,8 @@ export async function syncConnection(
     return { status: 'awaiting-token' };
   }
 
-  const answer = await askMews(connection, token, deps);
+  fetched.answer ??= await askMews(connection, token, deps);
+  const answer = await asDomainAnswer(connection, fetched.answer, deps);
   const at = deps.clock.now().toISOString();
   const decision = decideSync(connection, input.accountId, answer, { environment: deps.environment, at });
   const detailTypes = decision.kind === 'none' ? [] : decision.events.map((e) => e.detailType);
@@ -70,7 +89,8 @@ export async function syncConnection(
       await store.appendEvents(decision.events);
       return { status: 'failed', code: answer.kind === 'refused' ? answer.code : null };
     case 'provision': {
-      if (answer.kind !== 'configuration') throw new Error('unreachable: provisioning without a configuration');
+      if (answer.kind !== 'configuration')
+        throw new Error('unreachable: provisioning without a configuration');
       const result = await store.recordProvisioned({
         connectionId: connection.id,
         expectedVersion: connection.version,
@@ -111,17 +131,14 @@ export async function syncConnection(
   }
 }
 
-type Answer = ConfigurationAnswer & { snapshot?: Configuration };
-
-/** getConfiguration, as the domain needs it. Transient failures throw (the queue retries). */
+/** getConfiguration. Transient failures throw (the queue retries); permanent ones are an answer. */
 async function askMews(
   connection: Connection,
   token: string,
   deps: Deps,
-): Promise<Answer & ({ kind: 'refused' } | { kind: 'configuration'; snapshot: Configuration })> {
-  let configuration: Configuration;
+): Promise<NonNullable<Fetched['answer']>> {
   try {
-    configuration = await deps.mews.getConfiguration(token);
+    return { configuration: await deps.mews.getConfiguration(token) };
   } catch (error) {
     if (!(error instanceof MewsError) || isTransient(error)) throw error;
     deps.logger.warn('Mews refused the connection configuration', {
@@ -130,8 +147,21 @@ async function askMews(
       code: error.code,
       reason: error.message,
     });
-    return { kind: 'refused', code: error.code, message: error.message };
+    return { refused: { code: error.code, message: error.message } };
   }
+}
+
+/** Mews' answer as the domain needs it, against the connection as it is now. */
+async function asDomainAnswer(
+  connection: Connection,
+  fetched: NonNullable<Fetched['answer']>,
+  deps: Deps,
+): Promise<
+  | (ConfigurationAnswer & { kind: 'refused' })
+  | (ConfigurationAnswer & { kind: 'configuration'; snapshot: Configuration })
+> {
+  if ('refused' in fetched) return { kind: 'refused', ...fetched.refused };
+  const configuration = fetched.configuration;
   const view = mappingView(configuration);
   const digest = digestOf(view);
   const previous = connection.configuration?.digest ?? null;
@@ -139,7 +169,8 @@ async function askMews(
     kind: 'configuration',
     state: { digest, summary: summarize(configuration), fetchedAt: deps.clock.now().toISOString() },
     view,
-    previousView: previous !== null && previous !== digest ? await previousView(connection.id, previous, deps) : null,
+    previousView:
+      previous !== null && previous !== digest ? await previousView(connection.id, previous, deps) : null,
     snapshot: configuration,
   };
 }
