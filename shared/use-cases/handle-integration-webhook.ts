@@ -11,9 +11,9 @@ import {
 } from '../domain/events/integration-status.event.js';
 import { integrationIdFromMewsId } from '../domain/identity.js';
 import type { EnterpriseConfiguration, Integration, IntegrationId } from '../domain/model.js';
-import { isTransient, MewsError } from '../mews/errors.js';
 import type { ConnectorApi } from '../ports/connector-api.js';
 import type { IntegrationStore, IntegrationUpdate } from '../ports/integration-store.js';
+import { MewsRefusal } from '../ports/mews-failure.js';
 import type { IntegrationTokenVault } from '../ports/token-vault.js';
 import { DEFAULT_POLICY, type UseCaseDeps } from './use-case-deps.js';
 
@@ -157,7 +157,7 @@ async function created(
   try {
     enterpriseConfiguration = await deps.connector.getConfiguration(data.AccessToken);
   } catch (error) {
-    if (!(error instanceof MewsError) || isTransient(error)) throw error;
+    if (!(error instanceof MewsRefusal)) throw error;
     deps.logger.warn('Mews refused configuration/get for a new integration: recorded without it', {
       integrationId,
       error: error.toJSON(),

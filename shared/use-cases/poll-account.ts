@@ -1,9 +1,9 @@
-import { type ListedEntry, listedEntries } from '../domain/listing-diff.js';
 import { decideAccess, planPoll } from '../domain/lifecycle/account-lifecycle.js';
+import { type ListedEntry, listedEntries } from '../domain/listing-diff.js';
 import { maskEmail } from '../domain/mask-email.js';
 import type { Account, AccountId } from '../domain/model.js';
 import { mapLimit } from '../lib/map-limit.js';
-import { isTransient, MewsError } from '../mews/errors.js';
+import { MewsRefusal } from '../ports/mews-failure.js';
 import { settleMissing } from './settle-missing.js';
 import { DEFAULT_POLICY, type UseCaseDeps } from './use-case-deps.js';
 
@@ -54,7 +54,7 @@ export async function pollAccount(input: { accountId: AccountId }, deps: Deps): 
   try {
     entries = listedEntries(await mews.getProperties(account.email));
   } catch (error) {
-    if (error instanceof MewsError && !isTransient(error)) return refused(account, error, deps);
+    if (error instanceof MewsRefusal) return refused(account, error, deps);
     throw error;
   }
   const at = deps.clock.now().toISOString();
@@ -167,7 +167,7 @@ async function applyAccess(
   return changed;
 }
 
-async function refused(account: Account, error: MewsError, deps: Deps): Promise<PollOutcome> {
+async function refused(account: Account, error: MewsRefusal, deps: Deps): Promise<PollOutcome> {
   const code = error.code;
   const still = account.access.status === 'failing';
   // Warn once, at the transition; the event says it too. Later cycles only debug.

@@ -7,7 +7,7 @@ import {
 } from '../domain/lifecycle/connection-lifecycle.js';
 import type { AccountId, Connection, ConnectionId } from '../domain/model.js';
 import type { Configuration } from '../mews/configuration.schema.js';
-import { isTransient, MewsError } from '../mews/errors.js';
+import { MewsRefusal } from '../ports/mews-failure.js';
 import type { UseCaseDeps } from './use-case-deps.js';
 
 export type SyncOutcome =
@@ -140,7 +140,7 @@ async function askMews(
   try {
     return { configuration: await deps.mews.getConfiguration(token) };
   } catch (error) {
-    if (!(error instanceof MewsError) || isTransient(error)) throw error;
+    if (!(error instanceof MewsRefusal)) throw error;
     deps.logger.warn('Mews refused the connection configuration', {
       connectionId: connection.id,
       status: connection.status,

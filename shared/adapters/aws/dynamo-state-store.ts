@@ -11,6 +11,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { REMOVAL_CONFIRMATIONS } from '../../domain/lifecycle/connection-lifecycle.js';
 import type {
   Account,
   AccountAccess,
@@ -25,6 +26,7 @@ import type {
   OutboxEvent,
 } from '../../domain/model.js';
 import { mapLimit } from '../../lib/map-limit.js';
+import { RetryPolicy } from '../../lib/retry-policy.js';
 import type { IntegrationStore, IntegrationUpdate } from '../../ports/integration-store.js';
 import type {
   AccountView,
@@ -33,7 +35,12 @@ import type {
   ProvisionInput,
   StateStore,
 } from '../../ports/state-store.js';
-import { REMOVAL_CONFIRMATIONS } from '../../domain/lifecycle/connection-lifecycle.js';
+import {
+  ConnectionNotDiscoveredError,
+  DuplicateEventError,
+  MAX_TRANSACTION_ITEMS,
+  SnapshotTooLargeError,
+} from '../../ports/store-errors.js';
 import {
   accountFromItem,
   accountToItem,
@@ -64,42 +71,6 @@ import {
   TTL_ATTRIBUTE,
 } from './state-table.js';
 
-/** DynamoDB's limit on the items of one TransactWriteItems. */
-export const MAX_TRANSACTION_ITEMS = 100;
-
-export class SnapshotTooLargeError extends Error {
-  constructor(
-    readonly connectionId: ConnectionId,
-    readonly digest: string,
-    readonly compressedBytes: number,
-  ) {
-    super(
-      `configuration snapshot of ${connectionId} (digest ${digest}) is ${compressedBytes} bytes gzip-compressed; ` +
-        `the state table keeps at most ${MAX_SNAPSHOT_BYTES} (S3 storage for large snapshots is not built yet)`,
-    );
-    this.name = 'SnapshotTooLargeError';
-  }
-}
-
-/** The state change was allowed but an event id is already in the outbox: the caller reused an id. */
-export class DuplicateEventError extends Error {
-  constructor(readonly eventIds: string[]) {
-    super(
-      `outbox already holds event(s) ${eventIds.join(', ')} from another state change; nothing was written`,
-    );
-    this.name = 'DuplicateEventError';
-  }
-}
-
-export class ConnectionNotDiscoveredError extends Error {
-  constructor(readonly connectionId: ConnectionId) {
-    super(
-      `connection ${connectionId} is not in the state table: record its discovery before provisioning it`,
-    );
-    this.name = 'ConnectionNotDiscoveredError';
-  }
-}
-
 export interface DynamoStateStoreOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
@@ -122,7 +93,10 @@ const RETRYABLE_CANCELLATION_CODES = new Set([
   'ProvisionedThroughputExceeded',
   'RequestLimitExceeded',
 ]);
-const TRANSACTION_ATTEMPTS = 5;
+/** A transaction cancelled only by conflicts or throttling: 5 attempts, full jitter from 50 ms. */
+const TRANSACTION_RETRY = new RetryPolicy({ attempts: 5, baseMs: 50, capMs: 400 });
+/** BatchWriteItem's unprocessed deletes: 8 attempts, full jitter from 200 ms. */
+const BATCH_DELETE_RETRY = new RetryPolicy({ attempts: 8, baseMs: 200, capMs: 12_800 });
 /** Two items per discovery (membership and connection) must share a transaction. */
 const DISCOVERIES_PER_TRANSACTION = MAX_TRANSACTION_ITEMS / 2;
 const DISCOVERY_CHUNK_CONCURRENCY = 4;
@@ -178,13 +152,12 @@ function withMember(update: NonNullable<TransactItem['Update']>, accountId: Acco
 /** `version = expected` (items written before versions existed count as version 0); sets `:next`. */
 function versionCondition(expected: number) {
   return {
-    expression: expected === 0 ? '(attribute_not_exists(#version) OR #version = :expectedVersion)' : '#version = :expectedVersion',
+    expression:
+      expected === 0
+        ? '(attribute_not_exists(#version) OR #version = :expectedVersion)'
+        : '#version = :expectedVersion',
     values: { ':expectedVersion': expected, ':next': expected + 1 },
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -374,7 +347,12 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
     await mapLimit(chunks, DISCOVERY_CHUNK_CONCURRENCY, async (chunk) => {
       const result = await this.#transact(
         chunk.flatMap((discovery) => [
-          { Update: withMember(insertOnly(this.#table, newConnectionItem(accountId, discovery, at)), accountId) },
+          {
+            Update: withMember(
+              insertOnly(this.#table, newConnectionItem(accountId, discovery, at)),
+              accountId,
+            ),
+          },
           { Update: insertOnly(this.#table, newMembershipItem(accountId, discovery, at)) },
         ]),
       );
@@ -460,7 +438,12 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
     const snapshotPut = this.#snapshotPut(connectionId, configuration.digest, input.snapshot, input.at);
     const membershipUpdate: TransactItem = { Update: this.#membershipSynced(accountId, connectionId) };
 
-    let result = await this.#transact([connectionUpdate, snapshotPut, membershipUpdate, ...this.#eventPuts(events)]);
+    let result = await this.#transact([
+      connectionUpdate,
+      snapshotPut,
+      membershipUpdate,
+      ...this.#eventPuts(events),
+    ]);
     if (result.ok) return 'applied';
     const [connectionReason, , membershipReason] = result.reasons;
     if (connectionReason?.Code === 'ConditionalCheckFailed') {
@@ -866,10 +849,13 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
    * concurrent writes or throttling. Any other cancellation comes back with its reasons.
    */
   async #transact(items: TransactItem[]): Promise<TransactResult> {
-    for (let attempt = 1; ; attempt++) {
+    const outcome = await TRANSACTION_RETRY.attempt<
+      undefined,
+      { reasons: CancellationReason[]; error: Error }
+    >(async () => {
       try {
         await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
-        return { ok: true };
+        return { ok: true, value: undefined };
       } catch (error) {
         if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
         const reasons = (
@@ -878,10 +864,10 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
         const retryable =
           reasons.some((r) => r.Code && RETRYABLE_CANCELLATION_CODES.has(r.Code)) &&
           reasons.every((r) => !r.Code || r.Code === 'None' || RETRYABLE_CANCELLATION_CODES.has(r.Code));
-        if (!retryable || attempt >= TRANSACTION_ATTEMPTS) return { ok: false, reasons, error };
-        await sleep(Math.random() * 25 * 2 ** attempt);
+        return { ok: false, failure: { reasons, error }, retryable };
       }
-    }
+    });
+    return outcome.ok ? { ok: true } : { ok: false, ...outcome.failure };
   }
 
   async #updateIfExists(input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<boolean> {
@@ -927,14 +913,17 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
       let requests: { DeleteRequest: { Key: Record<string, unknown> } }[] = itemKeys
         .slice(i, i + BATCH_WRITE_SIZE)
         .map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } }));
-      for (let attempt = 1; requests.length > 0; attempt++) {
-        if (attempt > 8)
-          throw new Error(`could not delete ${requests.length} items after ${attempt - 1} attempts`);
-        if (attempt > 1) await sleep(Math.random() * 50 * 2 ** attempt);
+      const outcome = await BATCH_DELETE_RETRY.attempt<undefined, number>(async () => {
         const result = await this.#client.send(
           new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
         );
         requests = (result.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
+        return requests.length === 0
+          ? { ok: true, value: undefined }
+          : { ok: false, failure: requests.length, retryable: true };
+      });
+      if (!outcome.ok) {
+        throw new Error(`could not delete ${outcome.failure} items after ${outcome.attempts} attempts`);
       }
     }
   }

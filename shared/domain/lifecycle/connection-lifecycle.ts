@@ -70,7 +70,12 @@ export type SyncDecision =
   /** discovered (or removed before it was ever provisioned) -> provisioned. */
   | { kind: 'provision'; events: OutboxEvent[] }
   /** A provisioned connection changes status and/or configuration. */
-  | { kind: 'update'; status: 'provisioned' | 'deactivated'; withConfiguration: boolean; events: OutboxEvent[] }
+  | {
+      kind: 'update';
+      status: 'provisioned' | 'deactivated';
+      withConfiguration: boolean;
+      events: OutboxEvent[];
+    }
   /** A fact with no state change: provisioning failed. */
   | { kind: 'report'; events: OutboxEvent[] }
   | { kind: 'none' };
@@ -86,16 +91,31 @@ export function decideSync(
     if (!wasProvisioned(connection)) {
       return {
         kind: 'report',
-        events: [connectionProvisioningFailed({ ...base, accountId, code: answer.code, message: answer.message })],
+        events: [
+          connectionProvisioningFailed({ ...base, accountId, code: answer.code, message: answer.message }),
+        ],
       };
     }
     const disabled = answer.code !== null && DEACTIVATION_CODES.has(answer.code);
-    if (connection.status !== 'provisioned' || !disabled) return { kind: 'none' };
+    if (!disabled || connection.status === 'deactivated') return { kind: 'none' };
+    const deactivated = connectionStatusEvent({ ...base, type: CONNECTION_DEACTIVATED, code: answer.code });
+    // Listed again after its removal, but disabled in Mews: it is back, and it is off.
+    const returned =
+      connection.status === 'removed'
+        ? [
+            connectionStatusEvent({
+              ...base,
+              type: CONNECTION_REACTIVATED,
+              reason: 'returned',
+              previousStatus: 'removed',
+            }),
+          ]
+        : [];
     return {
       kind: 'update',
       status: 'deactivated',
       withConfiguration: false,
-      events: [connectionStatusEvent({ ...base, type: CONNECTION_DEACTIVATED, code: answer.code })],
+      events: [...returned, deactivated],
     };
   }
 
@@ -176,7 +196,8 @@ export function decideMissing(
   if (!connection) return { kind: 'none' };
   const members = memberships.map((m) => m.accountId);
   // Never announced (provisioning failed or still pending), or announced removed already: quietly.
-  if (!wasProvisioned(connection) || connection.status === 'removed') return { kind: 'remove', members, events: [] };
+  if (!wasProvisioned(connection) || connection.status === 'removed')
+    return { kind: 'remove', members, events: [] };
   return {
     kind: 'remove',
     members,
