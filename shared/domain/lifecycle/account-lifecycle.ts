@@ -129,6 +129,8 @@ function decideHold(
   return {
     kind: 'place',
     hold: { since: ctx.at, missing: newlyMissing, known, released: false },
-    events: [accountAnomaly({ account, missing: newlyMissing, known, environment: ctx.environment, at: ctx.at })],
+    events: [
+      accountAnomaly({ account, missing: newlyMissing, known, environment: ctx.environment, at: ctx.at }),
+    ],
   };
 }
