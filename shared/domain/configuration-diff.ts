@@ -2,7 +2,7 @@ import type { MappingView } from './configuration-view.js';
 import { jsonBytes } from './events/entry-size.js';
 
 /** What changed in one list of the mapping view, by code (or code pair for mappings). */
-export interface ListDiff {
+interface ListDiff {
   added: string[];
   removed: string[];
   /** Items present before and after whose mapping-relevant fields differ. */

@@ -51,5 +51,3 @@ export function integrationIdFromMewsId(mewsIntegrationId: string): IntegrationI
   return `int_${sha256(`mews-integration:${mewsIntegrationId.trim().toLowerCase()}`).slice(0, 24)}`;
 }
 
-const INTEGRATION_ID = /^int_[0-9a-f]{24}$/;
-export const isIntegrationId = (s: string): s is IntegrationId => INTEGRATION_ID.test(s);

@@ -8,7 +8,7 @@ import type { WorkMessage, WorkQueue } from '../../ports/work-queue.js';
 import { describeAwsError, type RetryOptions, resolveRetry, utf8Bytes } from './aws-support.js';
 
 /** SendMessageBatch takes at most 10 entries. */
-export const MAX_SQS_BATCH_ENTRIES = 10;
+const MAX_SQS_BATCH_ENTRIES = 10;
 /** 256 KiB for a message and for the sum of a batch's messages (the classic SQS limit). */
 export const SQS_BATCH_BYTES = 256 * 1024;
 

@@ -29,8 +29,8 @@ export const accountAccessRestoredSchema = z.object({
   failingSince: z.iso.datetime(),
 });
 
-export type AccountAccessFailed = z.infer<typeof accountAccessFailedSchema>;
-export type AccountAccessRestored = z.infer<typeof accountAccessRestoredSchema>;
+type AccountAccessFailed = z.infer<typeof accountAccessFailedSchema>;
+type AccountAccessRestored = z.infer<typeof accountAccessRestoredSchema>;
 
 /**
  * Once per transition into failing. `version` is the account's accessVersion after the

@@ -23,7 +23,7 @@ export const connectionProvisionedSchema = z.object({
   }),
 });
 
-export type ConnectionProvisioned = z.infer<typeof connectionProvisionedSchema>;
+type ConnectionProvisioned = z.infer<typeof connectionProvisionedSchema>;
 
 /** Once per connection, ever: its id depends on the connection alone. */
 export function connectionProvisioned(input: {

@@ -22,7 +22,7 @@ export const connectionProvisioningFailedSchema = z.object({
   }),
 });
 
-export type ConnectionProvisioningFailed = z.infer<typeof connectionProvisioningFailedSchema>;
+type ConnectionProvisioningFailed = z.infer<typeof connectionProvisioningFailedSchema>;
 
 /** Once per connection version and error code: retries that fail the same way repeat the same id. */
 export function connectionProvisioningFailed(input: {

@@ -4,7 +4,7 @@ import { maskEmail } from '../mask-email.js';
 /** Building blocks every event detail shares. Bump SCHEMA_VERSION on a breaking change. */
 export const SCHEMA_VERSION = 1;
 
-export const environmentSchema = z.enum(['demo', 'production', 'simulator']);
+const environmentSchema = z.enum(['demo', 'production', 'simulator']);
 export type MewsEnvironment = z.infer<typeof environmentSchema>;
 
 export const eventBase = {

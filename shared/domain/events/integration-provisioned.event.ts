@@ -30,7 +30,7 @@ export const integrationProvisionedSchema = z.object({
   enterpriseConfiguration: enterpriseConfigurationSchema.nullable(),
 });
 
-export type IntegrationProvisioned = z.infer<typeof integrationProvisionedSchema>;
+type IntegrationProvisioned = z.infer<typeof integrationProvisionedSchema>;
 
 /** Once per integration, ever: its id depends on the integration alone. */
 export function integrationProvisioned(input: {

@@ -56,8 +56,6 @@ export const eventRegistry = {
   [INTEGRATION_DELETED]: integrationDeletedSchema,
 } as const satisfies Record<string, z.ZodType>;
 
-export type DetailType = keyof typeof eventRegistry;
-
 /** Validates a detail against its detail-type's schema; throws naming the type and the bad fields. */
 export function parseEventDetail(detailType: string, detail: unknown) {
   const schema = (eventRegistry as Record<string, z.ZodType>)[detailType];

@@ -43,7 +43,7 @@ export function decideAccess(
   };
 }
 
-export type HoldDecision =
+type HoldDecision =
   | { kind: 'none' }
   /** A sudden mass disappearance: removals wait, `Account Anomaly` says why. */
   | { kind: 'place'; hold: AccountHold; events: OutboxEvent[] }

@@ -39,7 +39,7 @@ export type SyncTrigger = 'discovered' | 'retry' | 'refresh' | 'notification';
 const fromPoll = (trigger: SyncTrigger) => trigger === 'discovered' || trigger === 'retry';
 
 /** Subscribers have heard of it: `Connection Provisioned` went out. */
-export const wasProvisioned = (connection: Connection) => connection.provisionedAt !== null;
+const wasProvisioned = (connection: Connection) => connection.provisionedAt !== null;
 
 /** What a sync does before any Mews call. */
 export type SyncPlan =
