@@ -50,4 +50,3 @@ export function eventIdFor(detailType: string, ...key: (string | number)[]): str
 export function integrationIdFromMewsId(mewsIntegrationId: string): IntegrationId {
   return `int_${sha256(`mews-integration:${mewsIntegrationId.trim().toLowerCase()}`).slice(0, 24)}`;
 }
-

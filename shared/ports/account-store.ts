@@ -1,4 +1,11 @@
-import type { Account, AccountAccess, AccountHold, AccountId, Membership, OutboxEvent } from '../domain/model.js';
+import type {
+  Account,
+  AccountAccess,
+  AccountHold,
+  AccountId,
+  Membership,
+  OutboxEvent,
+} from '../domain/model.js';
 
 export interface AccountView {
   account: Account;
