@@ -42,8 +42,9 @@ const RELAY_BATCH_SIZE = 100;
 const RELAY_RETRY_ATTEMPTS = 5;
 
 /**
- * What the Mews callers do to items (see dynamo-state-store.ts): get, query, put/update/delete and
- * condition checks in transactions, batch deletes of old snapshots. Never Scan.
+ * What the Mews callers do to items (see dynamo-table.ts and the dynamo-*-store.ts parts over it): get,
+ * query, put/update/delete and condition checks in transactions, batch deletes of old snapshots.
+ * Never Scan.
  */
 const READ_WRITE_ITEMS: readonly ItemAction[] = [
   'dynamodb:GetItem',

@@ -1,8 +1,9 @@
 /**
  * The state table: one DynamoDB table (single-table design) for accounts, connections,
  * configuration snapshots and the transactional outbox. Plain data only (no AWS SDK import),
- * shared by the DynamoDB adapter, DynamoDB Local and the CDK stack, so the table that is
- * deployed and the one the code expects cannot drift apart.
+ * shared by the DynamoDB adapters (dynamo-table.ts and the account, connection, outbox and
+ * integration stores over it, composed in dynamo-state-store.ts), DynamoDB Local and the CDK
+ * stack, so the table that is deployed and the one the code expects cannot drift apart.
  *
  * Items (all keys are strings):
  *
