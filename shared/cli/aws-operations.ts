@@ -12,11 +12,15 @@ import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
 import { SqsWorkQueue } from '../adapters/aws/sqs-work-queue.js';
 import { queueArnOf, readStackOutputs } from '../adapters/aws/stack-outputs-reader.js';
 import { OUTPUT_KEYS } from '../config/stack-outputs.js';
+import { packBatches } from '../lib/batches.js';
 import { systemClock } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
 import type { PollAccountMessage, SyncConnectionMessage, WorkMessage } from '../ports/work-queue.js';
 import { schedulePolls } from '../use-cases/schedule-polls.js';
 import type { DeadLetterView, Operations } from './operations.js';
+
+/** Events published per progress step of a replay (one PutEvents). */
+const REPLAY_BATCH = 10;
 
 /** How many dead letters `dlq list` shows per queue (SQS hands them out 10 at a time). */
 const DLQ_PEEK_LIMIT = 100;
@@ -79,10 +83,12 @@ export async function openAwsOperations(stackName: string, clients: AwsClients =
       const events = (await store.listEventsFor(connectionId)).filter(
         (e) => !since || Date.parse(e.time) >= since.getTime(),
       );
-      for (let i = 0; i < events.length; i += 10) {
-        const { failed } = await publisher.publish(events.slice(i, i + 10));
+      let done = 0;
+      for (const batch of packBatches(events, { maxCount: REPLAY_BATCH })) {
+        const { failed } = await publisher.publish(batch);
         if (failed.length > 0) throw new Error(`replay stopped: ${failed.map((f) => f.reason).join('; ')}`);
-        onProgress(Math.min(i + 10, events.length), events.length);
+        done += batch.length;
+        onProgress(done, events.length);
       }
       return events.length;
     },

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LocalConfig } from '../config/local-config.js';
+import { packBatches } from '../lib/batches.js';
 import { recordCycle } from '../local/cycle-record.js';
 import { readDeadLetters, replaceDeadLetters } from '../local/dead-letter-file.js';
 import { openLocalServices } from '../local/local-services.js';
@@ -8,6 +9,9 @@ import { type CycleReport, runCycle } from '../local/run-cycle.js';
 import type { PollAccountMessage, SyncConnectionMessage } from '../ports/work-queue.js';
 import type { Operations } from './operations.js';
 import { formatCycleReport } from './run-command.js';
+
+/** Events published per progress step of a replay (one PutEvents). */
+const REPLAY_BATCH = 10;
 
 /** The CLI on this machine: the same pipeline `npm start` runs, one step at a time. */
 export async function openLocalOperations(config: LocalConfig): Promise<Operations> {
@@ -39,11 +43,12 @@ export async function openLocalOperations(config: LocalConfig): Promise<Operatio
       const events = (await services.store.listEventsFor(connectionId)).filter(
         (e) => !since || Date.parse(e.time) >= since.getTime(),
       );
-      for (let i = 0; i < events.length; i += 10) {
-        const batch = events.slice(i, i + 10);
+      let done = 0;
+      for (const batch of packBatches(events, { maxCount: REPLAY_BATCH })) {
         const { failed } = await services.publisher.publish(batch);
         if (failed.length > 0) throw new Error(`replay stopped: ${failed.map((f) => f.reason).join('; ')}`);
-        onProgress(Math.min(i + 10, events.length), events.length);
+        done += batch.length;
+        onProgress(done, events.length);
       }
       return events.length;
     },

@@ -2,6 +2,7 @@ import { decideAccess, planPoll } from '../domain/lifecycle/account-lifecycle.js
 import { type ListedEntry, listedEntries } from '../domain/listing-diff.js';
 import { maskEmail } from '../domain/mask-email.js';
 import type { Account, AccountId } from '../domain/model.js';
+import { packBatches } from '../lib/batches.js';
 import { mapLimit } from '../lib/map-limit.js';
 import { MewsRefusal } from '../ports/mews-failure.js';
 import { settleMissing } from './settle-missing.js';
@@ -70,8 +71,7 @@ export async function pollAccount(input: { accountId: AccountId }, deps: Deps): 
   // New connections in chunks, each recorded, then its tokens stored, then its syncs queued: a
   // big first poll makes lasting progress even if it is cut short, and a crash anywhere leaves
   // pending memberships that the next poll finishes (or removes, if Mews dropped them meanwhile).
-  for (let i = 0; i < plan.added.length; i += DISCOVERY_CHUNK) {
-    const chunk = plan.added.slice(i, i + DISCOVERY_CHUNK);
+  for (const chunk of packBatches(plan.added, { maxCount: DISCOVERY_CHUNK })) {
     await store.recordDiscoveries(
       account.id,
       chunk.map((entry) => ({
