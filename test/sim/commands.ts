@@ -309,20 +309,22 @@ const operatorCommand = fc.oneof(
   },
 );
 
-export const commands = fc.commands(
-  [
-    stepCommand,
-    stepCommand,
-    stepCommand,
-    stepCommand,
-    stepCommand,
-    cycleCommand,
-    cycleCommand,
-    worldCommand,
-    worldCommand,
-    mewsFaultCommand,
-    publisherFaultCommand,
-    operatorCommand,
-  ],
-  { maxCommands: 60, size: 'medium' },
-);
+/** The histories; `replayPath` (printed with a failure) lets SIM_PATH jump straight to a shrunk one. */
+export const historyArbitrary = (replayPath?: string) =>
+  fc.commands(
+    [
+      stepCommand,
+      stepCommand,
+      stepCommand,
+      stepCommand,
+      stepCommand,
+      cycleCommand,
+      cycleCommand,
+      worldCommand,
+      worldCommand,
+      mewsFaultCommand,
+      publisherFaultCommand,
+      operatorCommand,
+    ],
+    { maxCommands: 60, size: 'medium', ...(replayPath ? { replayPath } : {}) },
+  );

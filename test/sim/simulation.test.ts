@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { commands } from './commands.js';
+import { historyArbitrary } from './commands.js';
 import { Sim } from './sim-system.js';
 
 /**
@@ -21,12 +21,16 @@ const seed =
     ? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0
     : Number(process.env.SIM_SEED);
 const path = process.env.SIM_PATH;
+const replayPath = process.env.SIM_REPLAY;
 
 /** Initially registered: both employees of ent0, one of ent1 and ent2. */
 const INITIAL_ACCOUNTS = [0, 1, 2, 4];
 
 async function history(cmds: Iterable<fc.AsyncCommand<Record<string, never>, Sim>>): Promise<void> {
-  const sim = new Sim({ translatePortFailures: process.env.SIM_RAW_PORT_FAILURES !== '1' });
+  const sim = new Sim({
+    translatePortFailures: process.env.SIM_RAW_PORT_FAILURES !== '1',
+    tolerate: process.env.SIM_TOLERATE?.split(',') ?? [],
+  });
   for (const i of INITIAL_ACCOUNTS) await sim.register(i);
   try {
     await fc.asyncModelRun(() => ({ model: {}, real: sim }), cmds);
@@ -41,7 +45,7 @@ async function history(cmds: Iterable<fc.AsyncCommand<Record<string, never>, Sim
 test(`simulation: ${runs} random histories of the whole service (seed ${seed})`, {
   timeout: Math.max(60_000, runs * 2_000),
 }, async () => {
-  const details = await fc.check(fc.asyncProperty(commands, history), {
+  const details = await fc.check(fc.asyncProperty(historyArbitrary(replayPath), history), {
     seed,
     numRuns: runs,
     ...(path ? { path } : {}),
@@ -53,12 +57,14 @@ test(`simulation: ${runs} random histories of the whole service (seed ${seed})`,
         .map((c, i) => `  ${String(i + 1).padStart(3)}. ${c.toString()}`)
         .join('\n')
     : '(none)';
+  const replay = /replayPath=("(?:[^"\\]|\\.)*")/.exec(String(details.counterexample?.[0] ?? ''))?.[1];
   const error =
     details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   expect.fail(
     [
       `The simulation found a history that breaks the service (after ${details.numRuns} histories, shrunk ${details.numShrinks} times).`,
-      `Replay: npm run test:sim -- --seed ${seed} --runs ${runs}   (or SIM_SEED=${seed} SIM_PATH='${details.counterexamplePath}' to run just the shrunk one)`,
+      `Replay: npm run test:sim -- --seed ${seed} --runs ${runs}`,
+      `Just the shrunk history: SIM_PATH='${details.counterexamplePath}' SIM_REPLAY='${replay ? JSON.parse(replay) : ''}' npm run test:sim -- --seed ${seed}`,
       '',
       'The shrunk history (commands):',
       shrunk,
