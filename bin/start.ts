@@ -7,7 +7,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const { mkdir } = await import('node:fs/promises');
 const { join } = await import('node:path');
-const { loadLocalConfig } = await import('../shared/config/local-config.js');
+const { loadLocalConfig, loadStartConfig } = await import('../shared/config/local-config.js');
+const { createWriteStream } = await import('node:fs');
+const { stderrLogger, teeLogger } = await import('../shared/adapters/local/stderr-logger.js');
+const { startConsole } = await import('../shared/cli/start-console.js');
+const { colourEnabled } = await import('../shared/cli/style.js');
 const { formatEventLine } = await import('../shared/adapters/local/jsonl-event-sink.js');
 const { startDynamoDbLocal } = await import('../shared/adapters/local/dynamodb-local.js');
 const { openLocalServices } = await import('../shared/local/local-services.js');
@@ -22,36 +26,47 @@ const { registerAccount } = await import('../shared/use-cases/accounts.js');
 const { maskEmail } = await import('../shared/domain/mask-email.js');
 const { secretMatcher } = await import('../shared/lib/secret-matcher.js');
 
-const say = (line: string) => process.stdout.write(`${line}\n`);
 /** A seeded connection the demo disables and enables again (fake token). */
 const DEMO_CONNECTION = 'fake-conn-harbour-docks';
-const intervalSeconds = Number(process.env.PROVISIONER_POLL_INTERVAL_SECONDS ?? 5);
-/** Every provisioned connection's configuration is checked once per this many seconds, spread over the cycles. */
-const refreshSeconds = Math.max(intervalSeconds, Number(process.env.PROVISIONER_REFRESH_SECONDS ?? 60));
-const webhookPort = Number(process.env.PROVISIONER_WEBHOOK_PORT ?? 0);
-if (!Number.isInteger(webhookPort) || webhookPort < 0 || webhookPort > 65_535) {
-  process.stderr.write(
-    'npm start: PROVISIONER_WEBHOOK_PORT must be a port number (0-65535; 0 picks a free one)\n',
-  );
-  process.exit(2);
-}
-// The secret integration webhooks carry in their URL: given, or a new random one per run (never printed).
-const integrationSecret =
-  process.env.PROVISIONER_INTEGRATION_WEBHOOK_SECRET || randomBytes(24).toString('base64url');
 const started = Date.now();
 
 let config: ReturnType<typeof loadLocalConfig>;
+let startConfig: ReturnType<typeof loadStartConfig>;
 try {
   config = loadLocalConfig(process.env);
+  startConfig = loadStartConfig(process.env);
 } catch (error) {
   process.stderr.write(`npm start: ${(error as Error).message}\n`);
   process.exit(2);
 }
+const { intervalSeconds, refreshSeconds, webhookPort } = startConfig;
+// The secret integration webhooks carry in their URL: given, or a new random one per run (never printed).
+const integrationSecret = startConfig.integrationSecret ?? randomBytes(24).toString('base64url');
+const out = startConsole({
+  write: (text) => process.stdout.write(text),
+  tty: process.stdout.isTTY === true,
+  colour: colourEnabled(process.stdout, process.env),
+  now: () => Date.now(),
+  startedAt: started,
+  nothingToPoll:
+    'nothing to poll: no account is registered. Register a Mews employee email: ' +
+    'npm run -s provisioner -- accounts add <email> [--label L]',
+});
+const say = out.say;
 await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+// Logs: with PROVISIONER_LOG_FORMAT=json, JSON lines on stderr only; otherwise warnings for people
+// on the console and every line (info and up) as JSON in <state dir>/provisioner.log.
+const logFile = join(config.stateDir, 'provisioner.log');
+const logStream = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
+const logger =
+  config.logFormat === 'json'
+    ? stderrLogger(config.logLevel)
+    : teeLogger(
+        stderrLogger(config.logLevel, (line) => out.warn(line.trimEnd()), { format: 'text' }),
+        stderrLogger(config.logLevel === 'debug' ? 'debug' : 'info', (line) => logStream.write(line)),
+      );
 
-const simulator = config.mews
-  ? undefined
-  : await startMewsSimulator({ port: Number(process.env.MEWS_SIMULATOR_PORT ?? 0) });
+const simulator = config.mews ? undefined : await startMewsSimulator({ port: startConfig.simulatorPort });
 const fromEnv = process.env.AWS_ENDPOINT_URL_DYNAMODB;
 const dynamo = fromEnv ? undefined : await startDynamoDbLocal({ dbPath: await dataDir(config.stateDir) });
 
@@ -66,7 +81,8 @@ const services = await openLocalServices(config, {
         },
       }
     : {}),
-  onEvent: (event) => say(`  event  ${formatEventLine(event)}`),
+  onEvent: (event) => out.event(formatEventLine(event)),
+  logger,
 });
 await writeRuntimeFile(config.stateDir, {
   pid: process.pid,
@@ -76,6 +92,9 @@ await writeRuntimeFile(config.stateDir, {
 
 say(`Mews connection provisioner, local run`);
 say(`  state      ${config.stateDir} (events in events.jsonl, tokens only in secrets/)`);
+say(
+  `  logs       ${config.logFormat === 'json' ? 'JSON lines on stderr (PROVISIONER_LOG_FORMAT=json)' : `warnings here, JSON lines in ${logFile}`}`,
+);
 say(
   `  dynamodb   ${services.dynamodbEndpoint}${dynamo ? ` (DynamoDB Local, started in ${dynamo.startupMs} ms)` : ''}`,
 );
@@ -129,6 +148,8 @@ const stop = async () => {
   await services.close();
   await dynamo?.stop();
   await simulator?.close();
+  out.close();
+  logStream.end();
   process.exit(0);
 };
 process.on('SIGINT', stop);
@@ -141,15 +162,9 @@ for (let cycle = 1; !stopping; cycle++) {
     });
     // For `provisioner status` and `dlq list`, as after `run --once`.
     await recordCycle(config.stateDir, report, services.clock.now());
-    const failing = [...report.polls.values()].filter((p) => p.status === 'access-failed').length;
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    say(
-      `cycle ${cycle} at +${seconds}s: ${report.accounts} accounts polled` +
-        `${failing ? ` (${failing} without access)` : ''}, ${report.published} events published` +
-        `${report.deadLetters.length ? `, ${report.deadLetters.length} messages dead-lettered` : ''}`,
-    );
+    out.cycle(cycle, report);
   } catch (error) {
-    say(`cycle ${cycle} could not run: ${(error as Error).message}`);
+    out.warn(`cycle ${cycle} could not run: ${(error as Error).message}`);
   }
   if (cycle === 1 && simulator) {
     simulator.addConnection('harbour-hostel-annex', { name: 'Connection added while you watch' });
