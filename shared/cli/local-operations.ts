@@ -3,20 +3,38 @@ import { join } from 'node:path';
 import type { LocalConfig } from '../config/local-config.js';
 import { packBatches } from '../lib/batches.js';
 import { recordCycle } from '../local/cycle-record.js';
-import { readDeadLetters, replaceDeadLetters } from '../local/dead-letter-file.js';
+import { appendDeadLetters, readDeadLetters, replaceDeadLetters } from '../local/dead-letter-file.js';
 import { openLocalServices } from '../local/local-services.js';
 import { type CycleReport, runCycle } from '../local/run-cycle.js';
 import type { PollAccountMessage, SyncConnectionMessage } from '../ports/work-queue.js';
+import { CommandFailure } from './command-failure.js';
+import { cliMewsTransport, describeUnreachable, mewsTimeoutMs } from './mews-budget.js';
 import type { Operations } from './operations.js';
 import { formatCycleReport } from './run-command.js';
 
 /** Events published per progress step of a replay (one PutEvents). */
 const REPLAY_BATCH = 10;
 
+export interface LocalOperationsOptions {
+  /** The environment (MEWS_TIMEOUT_SECONDS). Default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Progress lines while Mews is retried. */
+  progress?: (text: string) => void;
+}
+
 /** The CLI on this machine: the same pipeline `npm start` runs, one step at a time. */
-export async function openLocalOperations(config: LocalConfig): Promise<Operations> {
-  const services = await openLocalServices(config);
+export async function openLocalOperations(
+  config: LocalConfig,
+  options: LocalOperationsOptions = {},
+): Promise<Operations> {
+  const env = options.env ?? process.env;
+  const timeoutMs = mewsTimeoutMs(env);
+  const services = await openLocalServices(config, {
+    mewsTransport: cliMewsTransport(env, options.progress ?? (() => {})),
+  });
   const dir = config.stateDir;
+  const unreachable = (report: CycleReport) =>
+    report.unreachable ? describeUnreachable(report.unreachable, timeoutMs) : null;
 
   /** A cycle, or just the queued work when `schedule` is false; dead letters are kept on disk. */
   const work = async (schedule: boolean): Promise<CycleReport> => {
@@ -31,13 +49,34 @@ export async function openLocalOperations(config: LocalConfig): Promise<Operatio
     clock: services.clock,
     async runCycle() {
       const accounts = new Map((await services.store.listAccounts()).map((a) => [a.id as string, a]));
-      return formatCycleReport(await work(true), accounts);
+      const report = await work(true);
+      const output = formatCycleReport(report, accounts);
+      const why = unreachable(report);
+      if (why) {
+        const skipped = report.skipped.filter((m) => m.kind === 'poll-account').length;
+        throw new CommandFailure(
+          `${why} ${skipped} poll(s) not attempted this cycle; nothing was dead-lettered.`,
+          output,
+        );
+      }
+      return output;
     },
     async resync(connectionId, accountId) {
       await services.syncs.send([{ kind: 'sync-connection', connectionId, accountId, reason: 'refresh' }]);
       const report = await work(false);
+      const why = unreachable(report);
+      if (why) throw new CommandFailure(`${connectionId} not checked: ${why}`);
       const outcome = report.syncs[0];
-      return `checked ${connectionId}: ${outcome?.status ?? 'failed'}${report.published ? `, ${report.published} event(s) published` : ''}`;
+      const dead = report.deadLetters[0];
+      if (!outcome || outcome.status === 'failed') {
+        const reason = dead
+          ? dead.error
+          : outcome?.status === 'failed'
+            ? `Mews refused its configuration (code ${outcome.code ?? '-'})`
+            : 'no outcome';
+        throw new CommandFailure(`${connectionId} could not be checked: ${reason}`);
+      }
+      return `checked ${connectionId}: ${outcome.status}${report.published ? `, ${report.published} event(s) published` : ''}`;
     },
     async replay(connectionId, since, onProgress) {
       const events = (await services.store.listEventsFor(connectionId)).filter(
@@ -83,7 +122,22 @@ export async function openLocalOperations(config: LocalConfig): Promise<Operatio
         dead.map((d) => d.message).filter((m): m is SyncConnectionMessage => m.kind === 'sync-connection'),
       );
       const report = await work(false);
-      return `redrove ${dead.length} message(s): ${dead.length - report.deadLetters.length} done, ${report.deadLetters.length} failed again`;
+      // Not attempted (Mews unreachable): back in the dead letters, as they were.
+      const notAttempted = new Set(report.skipped.map((m) => JSON.stringify(m)));
+      const keep = dead.filter((d) => notAttempted.has(JSON.stringify(d.message)));
+      if (keep.length > 0) await appendDeadLetters(dir, keep);
+      const failedAgain = report.deadLetters.length;
+      const done = dead.length - failedAgain - keep.length;
+      const summary = `redrove ${dead.length} message(s): ${done} done, ${failedAgain} failed again${keep.length ? `, ${keep.length} not attempted` : ''}`;
+      const why = unreachable(report);
+      if (why) throw new CommandFailure(`${why} ${keep.length} message(s) left in the dead letters.`, `${summary}\n`);
+      if (failedAgain > 0) {
+        throw new CommandFailure(
+          `${failedAgain} message(s) failed again and are back in the dead letters (see \`provisioner dlq list\`)`,
+          `${summary}\n`,
+        );
+      }
+      return summary;
     },
     async lastCycle() {
       try {

@@ -4,6 +4,7 @@ import { InvalidEmailError } from '../domain/identity.js';
 import { ACCOUNTS_HELP, accountsCommand } from './accounts-command.js';
 import { openAwsOperations } from './aws-operations.js';
 import { type CliIo, EXIT, processIo, UsageError } from './cli-io.js';
+import { CommandFailure } from './command-failure.js';
 import { CONNECTIONS_HELP, connectionsCommand } from './connections-command.js';
 import { openLocalOperations } from './local-operations.js';
 import type { Operations } from './operations.js';
@@ -103,6 +104,7 @@ export async function main(
             ...(values['state-dir'] ? { PROVISIONER_STATE_DIR: values['state-dir'] } : {}),
             ...(values['platform-address'] ? { MEWS_PLATFORM_ADDRESS: values['platform-address'] } : {}),
           }),
+          { env: io.env, progress: io.progress },
         );
     try {
       const json = values.json ?? false;
@@ -139,6 +141,7 @@ function reportError(error: unknown, io: CliIo): number {
     io.err(`provisioner: ${error.message}\n`);
     return EXIT.usage;
   }
+  if (error instanceof CommandFailure && error.output) io.out(error.output);
   const message = error instanceof Error ? error.message : String(error);
   io.err(`provisioner: ${message}\n`);
   return EXIT.failed;

@@ -101,6 +101,10 @@ export async function eventsCommand(
       );
     }
   }
+  if (!(await ops.store.getConnection(connectionId))) {
+    io.err(`no connection ${connectionId} (see \`provisioner connections list\`): nothing replayed\n`);
+    return EXIT.failed;
+  }
   const count = await ops.replay(connectionId, since, (done, total) =>
     io.progress(`replayed ${done}/${total}`),
   );

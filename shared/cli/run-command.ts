@@ -7,7 +7,9 @@ export const RUN_HELP = `Usage:
 
 Locally the cycle runs to the end here; against a stack (--stack) its polls are queued and the
 stack's functions run them. A failing account is reported and recorded and does not stop the
-others. Exit code 1 only when the cycle could not run (bad configuration, state store unreachable).
+others. Exit code 1 when the cycle could not run: bad configuration, the state store unreachable,
+or Mews unreachable (refused, DNS, TLS, no answer within MEWS_TIMEOUT_SECONDS, default 20): then
+it says so once, naming the address, and the remaining polls are not attempted (nor dead-lettered).
 `;
 
 /** A local cycle's report, one line per account (emails masked). */
@@ -31,6 +33,12 @@ export function formatCycleReport(report: CycleReport, accounts: Map<string, Acc
   const failed = report.syncs.filter((s) => s.status === 'failed').length;
   lines.push(`provisioned ${provisioned} connection(s)${failed ? `, ${failed} failed` : ''}`);
   lines.push(`published ${report.published} event(s)`);
+  if (report.unreachable) {
+    const u = report.unreachable;
+    lines.push(
+      `  Mews at ${u.address ?? '?'} cannot be reached (${u.cause}): ${report.skipped.length} message(s) not attempted`,
+    );
+  }
   for (const dead of report.deadLetters) {
     const about = dead.message.kind === 'poll-account' ? dead.message.accountId : dead.message.connectionId;
     lines.push(`  gave up on ${dead.message.kind} ${about}: ${dead.error}`);

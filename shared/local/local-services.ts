@@ -15,6 +15,7 @@ import type { LocalConfig } from '../config/local-config.js';
 import type { MewsEnvironment } from '../domain/events/event-parts.js';
 import { secretMatcher } from '../lib/secret-matcher.js';
 import { ChannelManagerClient } from '../mews/channel-manager-client.js';
+import type { HttpTransportOptions } from '../mews/http-transport.js';
 import { systemClock } from '../ports/clock.js';
 import type { ConnectorApi } from '../ports/connector-api.js';
 import type { IntegrationStore } from '../ports/integration-store.js';
@@ -47,6 +48,8 @@ export interface LocalServicesOptions {
   dynamodbEndpoint?: string;
   /** Use this Mews (else config.mews, a running `npm start`'s simulator, or a new in-process simulator). */
   mews?: { platformAddress: string; clientToken: string; environment: MewsEnvironment };
+  /** The Channel Manager client's call budget and attempt hook (the CLI's bounded wait and progress). */
+  mewsTransport?: Pick<HttpTransportOptions, 'timeoutMs' | 'maxElapsedMs' | 'onAttempt'>;
   /** Connector API: the `Client` name (default DEFAULT_CONNECTOR_CLIENT_NAME) and client token (default: the Mews client token). */
   connector?: { clientName?: string; clientToken?: string };
 }
@@ -81,6 +84,7 @@ export async function openLocalServices(
         clientToken: mews.clientToken,
         logger,
         ...(config.mewsRateLimit ? { rateLimit: config.mewsRateLimit } : {}),
+        ...options.mewsTransport,
       }),
       vault,
       integrationVault: vault,

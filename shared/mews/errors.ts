@@ -144,6 +144,7 @@ export class MewsTransportError extends MewsError {
   readonly causeCode: string | null;
   /** The delay the server asked for (Retry-After), in ms, when it sent one. */
   readonly retryAfterMs: number | null;
+  readonly #address: string | null;
 
   constructor(
     options: Omit<MewsErrorOptions, 'kind'> & {
@@ -153,6 +154,8 @@ export class MewsTransportError extends MewsError {
       retryAfterMs?: number | null;
       /** Short, safe description. Never a body, header value or token. */
       detail?: string;
+      /** The platform address (origin) the call went to. */
+      address?: string | null;
     },
   ) {
     const status = options.status ?? null;
@@ -174,17 +177,55 @@ export class MewsTransportError extends MewsError {
     this.status = status;
     this.causeCode = options.causeCode ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;
+    this.#address = options.address ?? null;
+  }
+
+  /** No answer at all: refused, reset, DNS, TLS, a timeout or a hang. */
+  override get unreachable(): boolean {
+    return this.reason === 'network' || this.reason === 'timeout';
+  }
+
+  override get address(): string | null {
+    return this.#address;
+  }
+
+  /** What went wrong, for a person: `connection refused (ECONNREFUSED)`, `no answer within 10 s`. */
+  describeCause(): string {
+    if (this.reason === 'timeout') return 'no answer in time (timed out)';
+    if (this.reason !== 'network') return describeReason(this.reason, this.status);
+    return describeNetworkCode(this.causeCode);
   }
 
   override toJSON(): Record<string, unknown> {
     return {
       ...super.toJSON(),
+      address: this.#address,
       reason: this.reason,
       status: this.status,
       causeCode: this.causeCode,
       retryAfterMs: this.retryAfterMs,
     };
   }
+}
+
+function describeNetworkCode(code: string | null): string {
+  const what: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    ENOTFOUND: 'the host name does not resolve (DNS)',
+    EAI_AGAIN: 'the host name could not be resolved (DNS)',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    ETIMEDOUT: 'connecting timed out',
+    UND_ERR_SOCKET: 'the connection closed without an answer',
+    UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+    UND_ERR_HEADERS_TIMEOUT: 'no answer in time',
+  };
+  if (code === null) return 'network error';
+  const known = what[code];
+  if (known) return `${known} (${code})`;
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return `TLS error (${code})`;
+  return `network error (${code})`;
 }
 
 function describeReason(reason: TransportFailureReason, status: number | null): string {

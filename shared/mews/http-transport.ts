@@ -54,7 +54,10 @@ export interface HttpTransportOptions {
   maxRetryAfterMs?: number;
   /** Bodies larger than this are abandoned mid-stream. Default 50 MB. */
   maxResponseBytes?: number;
-  /** Optional overall budget: no retry is started if its delay would end past it. */
+  /**
+   * Optional overall budget of one call, retries included: no retry is started if its delay
+   * would end past it, and an attempt's timeout never reaches past it either.
+   */
   maxElapsedMs?: number;
   /** Called after every attempt (metrics, logging). Exceptions it throws are ignored. */
   onAttempt?: (event: AttemptEvent) => void;
@@ -113,6 +116,7 @@ export class HttpTransport {
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
   private readonly limiter: TokenBucket | undefined;
+  private readonly maxElapsedMs: number | undefined;
 
   constructor(options: HttpTransportOptions = {}) {
     this.timeoutMs = positive('timeoutMs', options.timeoutMs ?? TRANSPORT_DEFAULTS.timeoutMs);
@@ -130,6 +134,7 @@ export class HttpTransport {
       ...(options.random ? { random: options.random } : {}),
       now: this.now,
     });
+    this.maxElapsedMs = options.maxElapsedMs;
     this.maxResponseBytes = positive(
       'maxResponseBytes',
       options.maxResponseBytes ?? TRANSPORT_DEFAULTS.maxResponseBytes,
@@ -150,12 +155,17 @@ export class HttpTransport {
     const payload = JSON.stringify(request.body);
     const redact = createRedactor([...(request.secrets ?? []), payload]);
     const maxAttempts = this.retry.attempts;
+    const startedAt = this.now();
+    const attemptTimeout = () =>
+      this.maxElapsedMs === undefined
+        ? this.timeoutMs
+        : Math.max(1, Math.min(this.timeoutMs, this.maxElapsedMs - (this.now() - startedAt)));
 
     const outcome = await this.retry.attempt<MewsAnswer, FailedAttempt>(
       async (attempt) => {
         await this.limiter?.take();
         const t0 = performance.now();
-        const result = await this.attemptOnce(request, payload, attempt, redact);
+        const result = await this.attemptOnce(request, payload, attempt, redact, attemptTimeout());
         const durationMs = Math.round(performance.now() - t0);
         if (!result.ok) {
           const { status, error, retryable, retryAfterMs } = result;
@@ -216,6 +226,7 @@ export class HttpTransport {
     payload: string,
     attempt: number,
     redact: Redactor,
+    timeoutMs: number,
   ): Promise<AttemptResult> {
     const { operation } = request;
     const transportFailure = (
@@ -223,7 +234,13 @@ export class HttpTransport {
       extra: { status?: number | null; causeCode?: string | null; retryAfterMs?: number | null } = {},
       retryable = true,
     ): AttemptResult => {
-      const error = new MewsTransportError({ operation, attempts: attempt, reason, ...extra });
+      const error = new MewsTransportError({
+        operation,
+        attempts: attempt,
+        reason,
+        address: originOf(request.url),
+        ...extra,
+      });
       return {
         ok: false,
         status: extra.status ?? null,
@@ -233,7 +250,7 @@ export class HttpTransport {
       };
     };
 
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const timeout = AbortSignal.timeout(timeoutMs);
     const abort = new AbortController();
     const signal = AbortSignal.any([timeout, abort.signal]);
     const headers: Record<string, string> = {
@@ -339,6 +356,14 @@ function lowLevelCode(error: unknown): string | null {
   };
   const cause = isRecord(error) ? error.cause : undefined;
   return pick(cause) ?? pick(error) ?? (error instanceof Error ? safeName(error.name) : null);
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }
 
 function safeName(name: string): string | null {

@@ -26,6 +26,19 @@ export abstract class MewsFailure extends Error {
   /** Mews' error code (a Channel Manager `success: false` answer), else null. */
   abstract readonly code: number | null;
 
+  /**
+   * True when Mews itself could not be reached (connection refused, DNS, TLS, a timeout or a
+   * hang): the failure says nothing about the account or connection the call was for.
+   */
+  get unreachable(): boolean {
+    return false;
+  }
+
+  /** The platform address the call went to, when the implementation knows it. */
+  get address(): string | null {
+    return null;
+  }
+
   /** A plain, log-safe view. */
   toJSON(): Record<string, unknown> {
     return {
@@ -94,5 +107,45 @@ export class MewsTransientFailure extends MewsFailure {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     return value instanceof MewsFailure && value.kind === 'transient';
+  }
+}
+
+export interface MewsUnreachableOptions {
+  operation: string;
+  /** The platform address that could not be reached. */
+  address: string | null;
+  message?: string;
+}
+
+/**
+ * Mews could not be reached at all (a transient failure). `instanceof` holds for every MewsFailure
+ * whose `unreachable` is true, the HTTP client's network and timeout errors among them: a caller
+ * stops sending calls to a dead host instead of blaming each account in turn.
+ */
+export class MewsUnreachable extends MewsFailure {
+  readonly operation: string;
+  readonly kind = 'transient' as const;
+  readonly code = null;
+  readonly #address: string | null;
+
+  constructor(options: MewsUnreachableOptions) {
+    super(
+      options.message ?? `Mews ${options.operation} failed: ${options.address ?? 'Mews'} cannot be reached`,
+    );
+    this.name = 'MewsUnreachable';
+    this.operation = options.operation;
+    this.#address = options.address;
+  }
+
+  override get unreachable(): boolean {
+    return true;
+  }
+
+  override get address(): string | null {
+    return this.#address;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof MewsFailure && value.unreachable;
   }
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { MewsFault } from '../../shared/adapters/memory/memory-mews-faults.js';
 import type { StepPlan } from './interleaver.js';
 import { type FaultOperation, MEWS_FAULTS, type MewsFaultKind } from './sim-mews.js';
 import {
@@ -9,6 +10,7 @@ import {
   type Sim,
   type WorldChange,
 } from './sim-system.js';
+import type { IntegrationAction } from './world.js';
 
 /**
  * The simulation's commands: changes in Mews' world, the service's work (deliveries of queue
@@ -67,6 +69,10 @@ export function describeChange(c: WorldChange): string {
       return `Mews: ${emailAt(c.email)} ${c.op === 'lock' ? 'locked out' : 'unlocked'}`;
     case 'access':
       return `Mews: ${emailAt(c.email)} access -> ${c.access}`;
+    case 'integration-create':
+      return `Mews: ent${c.enterprise} installs an integration${c.enabled ? '' : ' (disabled)'}`;
+    case 'integration':
+      return `Mews: integration #${c.index} ${c.action}`;
   }
 }
 
@@ -88,6 +94,8 @@ function describeParticipant(p: Participant): string {
       return `Mews notifies ${['created', 'updated', 'activated', 'deactivated', 'deleted'][p.type % 5]} for token #${p.token}${p.badClientToken ? ' (wrong client token)' : ''}`;
     case 'world':
       return describeChange(p.change);
+    case 'webhook':
+      return `Mews delivers pending webhook #${p.index}${p.dup === 'concurrent' ? ' to two handlers at once' : p.dup === 'later' ? ' (and again later)' : ''}`;
   }
 }
 
@@ -142,6 +150,29 @@ const worldChange: fc.Arbitrary<WorldChange> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('revoke' as const), index }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('restore' as const), index }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('integration-create' as const),
+      enterprise: fc.nat({ max: 2 }),
+      enabled: fc.boolean(),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('integration' as const),
+      index: fc.nat({ max: 4 }),
+      action: fc.constantFrom<IntegrationAction>(
+        'enable',
+        'disable',
+        'cancel',
+        'reinstate',
+        'delete',
+        'rotate',
+      ),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({ op: fc.constantFrom('lock' as const, 'unlock' as const), email: emailIndex }),
@@ -200,6 +231,14 @@ const participant: fc.Arbitrary<Participant> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.constant({ kind: 'relay' as const }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('webhook' as const),
+      index: fc.nat({ max: 4 }),
+      dup: fc.constantFrom('none' as const, 'none' as const, 'concurrent' as const, 'later' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('schedule' as const), refresh: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('refreshes' as const), all: fc.boolean() }) },
   {
@@ -269,6 +308,19 @@ const mewsFaultCommand = fc
       ),
   );
 
+const connectorFaultCommand = fc
+  .record({
+    fault: fc.constantFrom<MewsFault>({ kind: 'system-error' }, { kind: 'network' }, { kind: 'refused' }),
+    times: fc.integer({ min: 1, max: 3 }),
+  })
+  .map(
+    ({ fault, times }) =>
+      new SimCommand(
+        `Mews Connector API fault: the next ${times} configuration/get call(s) -> ${fault.kind}`,
+        async (sim) => sim.injectConnectorFault(fault, times),
+      ),
+  );
+
 const publisherFaultCommand = fc
   .integer({ min: 1, max: 4 })
   .map(
@@ -323,7 +375,10 @@ export const historyArbitrary = (replayPath?: string) =>
       worldCommand,
       worldCommand,
       mewsFaultCommand,
-      publisherFaultCommand,
+      fc.oneof(
+        { weight: 2, arbitrary: publisherFaultCommand },
+        { weight: 1, arbitrary: connectorFaultCommand },
+      ),
       operatorCommand,
     ],
     { maxCommands: 60, size: 'medium', ...(replayPath ? { replayPath } : {}) },

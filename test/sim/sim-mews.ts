@@ -140,14 +140,23 @@ export class SimMews implements ChannelManagerApi {
   }
 
   #translated(operation: MewsOperation, error: unknown): unknown {
-    if (!this.#translate || !(error instanceof MewsFailure) || error instanceof MewsError) return error;
-    if (error.kind === 'permanent') {
-      return new MewsApiError({ operation, codes: [error.code ?? 8], mewsMessage: error.message });
-    }
-    return error.code === null
-      ? new MewsTransportError({ operation, reason: 'network', causeCode: 'ECONNRESET' })
-      : new MewsApiError({ operation, codes: [error.code], mewsMessage: error.message });
+    return this.#translate ? translatePortFailure(operation, error) : error;
   }
+}
+
+/** A port failure (MewsRefusal, MewsTransientFailure) as the HTTP client's error classes say it. */
+export function translatePortFailure(operation: MewsOperation, error: unknown): unknown {
+  if (!(error instanceof MewsFailure) || error instanceof MewsError) return error;
+  if (error.kind === 'permanent') {
+    if (error.code === null) {
+      const status = (error as { status?: number | null }).status ?? 401;
+      return new MewsTransportError({ operation, reason: 'http-status', status });
+    }
+    return new MewsApiError({ operation, codes: [error.code], mewsMessage: error.message });
+  }
+  return error.code === null
+    ? new MewsTransportError({ operation, reason: 'network', causeCode: 'ECONNRESET' })
+    : new MewsApiError({ operation, codes: [error.code], mewsMessage: error.message });
 }
 
 function failureFor(operation: MewsOperation, fault: MewsFaultKind): Error {

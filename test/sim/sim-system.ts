@@ -1,6 +1,8 @@
 import { ManualClock } from '../../shared/adapters/memory/manual-clock.js';
 import { MemoryChannelManager } from '../../shared/adapters/memory/memory-channel-manager.js';
+import { MemoryConnector } from '../../shared/adapters/memory/memory-connector.js';
 import { MemoryEventPublisher } from '../../shared/adapters/memory/memory-event-publisher.js';
+import type { MewsFault } from '../../shared/adapters/memory/memory-mews-faults.js';
 import { MemoryStateStore } from '../../shared/adapters/memory/memory-state-store.js';
 import { MemoryTokenVault } from '../../shared/adapters/memory/memory-token-vault.js';
 import { type Delivery, MemoryWorkQueue } from '../../shared/adapters/memory/memory-work-queue.js';
@@ -8,11 +10,18 @@ import type { PortCall } from '../../shared/adapters/memory/port-call.js';
 import { digestOf, mappingView } from '../../shared/domain/configuration-view.js';
 import { entryTooLargeReason, outboxEventEntrySize } from '../../shared/domain/events/entry-size.js';
 import { parseEventDetail } from '../../shared/domain/events/registry.js';
-import { accountIdFromEmail } from '../../shared/domain/identity.js';
+import { accountIdFromEmail, integrationIdFromMewsId } from '../../shared/domain/identity.js';
 import { listedEntries } from '../../shared/domain/listing-diff.js';
-import type { Account, AccountId, ConnectionId, OutboxEvent } from '../../shared/domain/model.js';
+import type {
+  Account,
+  AccountId,
+  ConnectionId,
+  IntegrationId,
+  OutboxEvent,
+} from '../../shared/domain/model.js';
 import { getConfigurationResponseSchema } from '../../shared/mews/configuration.schema.js';
 import type { PropertiesResponse } from '../../shared/mews/properties.schema.js';
+import type { ConnectorApi } from '../../shared/ports/connector-api.js';
 import type { EventPublisher } from '../../shared/ports/event-publisher.js';
 import type { Logger } from '../../shared/ports/logger.js';
 import { MewsTransientFailure } from '../../shared/ports/mews-failure.js';
@@ -25,6 +34,7 @@ import type {
 } from '../../shared/ports/work-queue.js';
 import { registerAccount, unregisterAccount } from '../../shared/use-cases/accounts.js';
 import { handleChangeNotification } from '../../shared/use-cases/handle-change-notification.js';
+import { handleIntegrationWebhook } from '../../shared/use-cases/handle-integration-webhook.js';
 import { pollAccount } from '../../shared/use-cases/poll-account.js';
 import { relayPendingEvents } from '../../shared/use-cases/relay-outbox.js';
 import { schedulePolls } from '../../shared/use-cases/schedule-polls.js';
@@ -32,13 +42,22 @@ import { scheduleRefreshes } from '../../shared/use-cases/schedule-refreshes.js'
 import { syncConnection } from '../../shared/use-cases/sync-connection.js';
 import { DEFAULT_POLICY, type UseCaseDeps } from '../../shared/use-cases/use-case-deps.js';
 import { Interleaver, type Invocation, SimulatedCrash, type StepPlan, type Task } from './interleaver.js';
-import { type FaultOperation, type MewsFaultKind, SimMews } from './sim-mews.js';
-import { type Access, ALL_EMAILS, type ConfigShape, configuration, emailOf, World } from './world.js';
+import { type FaultOperation, type MewsFaultKind, SimMews, translatePortFailure } from './sim-mews.js';
+import {
+  type Access,
+  ALL_EMAILS,
+  type ConfigShape,
+  configuration,
+  emailOf,
+  type IntegrationAction,
+  type PendingWebhook,
+  World,
+} from './world.js';
 
 /** The channel manager's client token (Mews puts it in change notifications): a secret too. */
 export const CLIENT_TOKEN = 'cmclient-5b0e1f7a9c3d42e8b6a1';
 /** Every secret the simulation hands out starts with one of these, so the leak scan looks for them. */
-const SECRET_MARKERS = ['cmtoken-', 'cmclient-'];
+const SECRET_MARKERS = ['cmtoken-', 'cmclient-', 'acctoken-'];
 const SOURCE = 'sim.mews-provisioner';
 /** Deliveries of one message before it goes to the dead letters (SQS maxReceiveCount). */
 export const MAX_RECEIVES = 3;
@@ -58,7 +77,9 @@ export type WorldChange =
   | { op: 'revoke'; index: number }
   | { op: 'restore'; index: number }
   | { op: 'lock' | 'unlock'; email: number }
-  | { op: 'access'; email: number; access: Access };
+  | { op: 'access'; email: number; access: Access }
+  | { op: 'integration-create'; enterprise: number; enabled: boolean }
+  | { op: 'integration'; index: number; action: IntegrationAction };
 
 export type Participant =
   | { kind: 'deliver'; queue: QueueName; index: number; dup: 'none' | 'concurrent' | 'later' }
@@ -70,7 +91,9 @@ export type Participant =
   | { kind: 'schedule'; refresh: boolean }
   | { kind: 'refreshes'; all: boolean }
   | { kind: 'notify'; token: number; type: number; badClientToken: boolean }
-  | { kind: 'world'; change: WorldChange };
+  | { kind: 'world'; change: WorldChange }
+  /** Mews delivers one of its pending integration webhooks (by index: out of order). */
+  | { kind: 'webhook'; index: number; dup: 'none' | 'concurrent' | 'later' };
 
 /** A successful getProperties answer a poll got, as the model keeps it. */
 interface Answer {
@@ -98,6 +121,8 @@ export class Sim {
     syncs: MemoryWorkQueue<SyncConnectionMessage>;
   };
   readonly mews: SimMews;
+  readonly connector: MemoryConnector;
+  readonly #connector: ConnectorApi;
   readonly deps: UseCaseDeps;
   readonly logLines: string[] = [];
   /** What happened, step by step, as the service saw it (printed with a failure). */
@@ -117,6 +142,7 @@ export class Sim {
   >();
   readonly #machines = new Map<ConnectionId, { state: MachineState; provisioned: boolean }>();
   readonly #access = new Map<AccountId, 'ok' | 'failing'>();
+  readonly #integrations = new Map<string, { enabled: boolean; canceled: boolean; deleted: boolean }>();
   #publishedSeen = 0;
   readonly #redriven = { polls: 0, syncs: 0 };
   #registrations = 0;
@@ -151,6 +177,17 @@ export class Sim {
       inner: new MemoryChannelManager({ world: this.world.mews, onCall: hook }),
       translatePortFailures: options.translatePortFailures,
     });
+    this.connector = new MemoryConnector({ world: this.world.mews, onCall: hook });
+    const connector = this.connector;
+    this.#connector = {
+      getConfiguration: async (accessToken) => {
+        try {
+          return await connector.getConfiguration(accessToken);
+        } catch (error) {
+          throw options.translatePortFailures ? translatePortFailure('getConfiguration', error) : error;
+        }
+      },
+    };
     const logger: Logger = {
       debug: (m, ...x) => this.#log('debug', m, x),
       info: (m, ...x) => this.#log('info', m, x),
@@ -193,6 +230,10 @@ export class Sim {
       polls: bind(this.queues.polls),
       syncs: bind(this.queues.syncs),
     };
+  }
+
+  #connectorFor(invocation: Invocation): ConnectorApi {
+    return this.interleaver.bind(this.#connector, invocation);
   }
 
   // ---------------------------------------------------------------- setup and operator commands
@@ -267,6 +308,12 @@ export class Sim {
       case 'access':
         w.setAccess(email(change.email), change.access);
         return `Mews: ${email(change.email)} now sees ${change.access} properties`;
+      case 'integration-create': {
+        const i = w.createIntegration(change.enterprise, change.enabled);
+        return `Mews: ent${i.enterprise} installs integration ${i.slot}${i.enabled ? '' : ' (disabled)'}`;
+      }
+      case 'integration':
+        return w.changeIntegration(change.index, change.action);
       case 'restore': {
         const c = w.restore(change.index);
         return c
@@ -311,6 +358,7 @@ export class Sim {
     const tasks: Task<string>[] = [];
     const deliveries: { queue: QueueName; delivery: Delivery<WorkMessage>; dup: string; tasks: number[] }[] =
       [];
+    const webhooks: { webhook: PendingWebhook; dup: string; tasks: number[] }[] = [];
     for (const p of participants) {
       const direct = await this.#directMessage(p);
       if (p.kind === 'deliver' || p.kind === 'poll' || p.kind === 'sync') {
@@ -327,6 +375,16 @@ export class Sim {
           tasks.push(this.#handlerTask(delivery));
         }
         deliveries.push(entry);
+      } else if (p.kind === 'webhook') {
+        if (this.world.webhooks.length === 0) continue;
+        const [webhook] = this.world.webhooks.splice(p.index % this.world.webhooks.length, 1);
+        if (!webhook) continue;
+        const entry = { webhook, dup: p.dup, tasks: [] as number[] };
+        for (let copy = 0; copy < (p.dup === 'concurrent' ? 2 : 1); copy++) {
+          entry.tasks.push(tasks.length);
+          tasks.push(this.#webhookTask(webhook));
+        }
+        webhooks.push(entry);
       } else {
         tasks.push(this.#task(p));
       }
@@ -359,6 +417,15 @@ export class Sim {
       } else {
         queue.redeliver(d.delivery);
       }
+    }
+    for (const w of webhooks) {
+      // Answered 2xx: Mews is done with it. Otherwise (409 for an integration not recorded yet, 5xx
+      // for a failure or a crash) it sends it again later.
+      const answered = w.tasks.some((i) => {
+        const o = outcomes[i];
+        return o?.ok && !o.value.startsWith('unknown-integration');
+      });
+      if (!answered || w.dup === 'later') this.world.webhooks.push(w.webhook);
     }
     const crashes = this.interleaver.crashes;
     this.#crashed += crashes.length;
@@ -396,6 +463,25 @@ export class Sim {
     return true;
   }
 
+  #webhookTask(webhook: PendingWebhook): Task<string> {
+    return {
+      label: `webhook ${webhook.label}`,
+      run: async (invocation) => {
+        const deps = this.#depsFor(invocation);
+        const outcome = await handleIntegrationWebhook(structuredClone(webhook.body), {
+          ...deps,
+          integrations: this.interleaver.bind(this.store, invocation),
+          vault: this.interleaver.bind(this.vault, invocation),
+          connector: this.#connectorFor(invocation),
+        });
+        if (outcome.status === 'rejected') {
+          this.violations.push(`webhook ${webhook.label} was rejected: ${outcome.message}`);
+        }
+        return describeOutcome(outcome);
+      },
+    };
+  }
+
   #handlerTask(delivery: Delivery<WorkMessage>): Task<string> {
     const m = delivery.message;
     const attempt = delivery.attempt > 1 ? ` (delivery ${delivery.attempt})` : '';
@@ -422,7 +508,7 @@ export class Sim {
     };
   }
 
-  #task(p: Exclude<Participant, { kind: 'deliver' | 'poll' | 'sync' }>): Task<string> {
+  #task(p: Exclude<Participant, { kind: 'deliver' | 'poll' | 'sync' | 'webhook' }>): Task<string> {
     switch (p.kind) {
       case 'relay':
         return {
@@ -547,6 +633,9 @@ export class Sim {
         sim.#checkRemoval(removal, invocation);
       },
       appendEvents: (args) => sim.#wrote(args[0] as OutboxEvent[]),
+      recordIntegration: (args, result) => result === 'created' && sim.#wrote(args[1] as OutboxEvent[]),
+      updateIntegration: (args, result) =>
+        result === 'applied' && sim.#wrote((args[0] as { events: OutboxEvent[] }).events),
     };
     return new Proxy(store, {
       get(target, property, receiver) {
@@ -616,8 +705,9 @@ export class Sim {
   /** The connection and account state machines, as the events tell them (docs/lifecycle.md). */
   #advanceMachine(event: OutboxEvent): void {
     const { detailType, subject } = event;
-    const fail = (why: string) =>
+    const fail = (why: string): void => {
       this.violations.push(`${detailType} of ${this.#label(subject)} ${why} (event ${event.eventId})`);
+    };
     if (detailType.startsWith('Account Access')) {
       const id = subject as AccountId;
       const state = this.#access.get(id) ?? 'ok';
@@ -630,6 +720,40 @@ export class Sim {
       }
       return;
     }
+    if (detailType.startsWith('Integration ')) {
+      const state = this.#integrations.get(subject);
+      const after = event.detail as { enabled?: boolean; canceled?: boolean };
+      if (detailType === 'Integration Provisioned') {
+        if (state) fail('a second time');
+        this.#integrations.set(subject, { enabled: after.enabled === true, canceled: false, deleted: false });
+        return;
+      }
+      if (!state) {
+        fail('before Integration Provisioned');
+        return;
+      }
+      if (state.deleted) {
+        fail('after Integration Deleted');
+        return;
+      }
+      const legal = {
+        'Integration Enabled': !state.enabled,
+        'Integration Disabled': state.enabled,
+        'Integration Canceled': !state.canceled,
+        'Integration Reinstated': state.canceled,
+        'Integration Deleted': true,
+      }[detailType];
+      if (legal === undefined) {
+        fail('is not a known integration event');
+        return;
+      }
+      if (!legal)
+        fail(`while ${state.enabled ? 'enabled' : 'disabled'}${state.canceled ? ', canceled' : ''}`);
+      state.enabled = after.enabled ?? state.enabled;
+      state.canceled = after.canceled ?? state.canceled;
+      state.deleted = detailType === 'Integration Deleted';
+      return;
+    }
     if (!detailType.startsWith('Connection ')) return;
     const id = subject as ConnectionId;
     const m = this.#machines.get(id) ?? { state: 'none' as MachineState, provisioned: false };
@@ -637,7 +761,8 @@ export class Sim {
     const detail = event.detail as { previousStatus?: string };
     switch (detailType) {
       case 'Connection Provisioning Failed':
-        if (m.provisioned && !this.#tolerate.has('failed-after-provisioned')) fail('after it was provisioned');
+        if (m.provisioned && !this.#tolerate.has('failed-after-provisioned'))
+          fail('after it was provisioned');
         break;
       case 'Connection Provisioned':
         if (m.provisioned) fail('a second time');
@@ -726,6 +851,14 @@ export class Sim {
         this.violations.push(`${this.#label(c.id)} is ${c.status} without a Connection Provisioned event`);
       }
     }
+    for (const i of this.raw.table.integrations.values()) {
+      const m = this.#integrations.get(i.id);
+      if (!m)
+        this.violations.push(`integration ${i.id} is recorded without an Integration Provisioned event`);
+      else if (m.enabled !== i.enabled || m.canceled !== i.canceled || m.deleted !== (i.deletedAt !== null)) {
+        this.violations.push(`integration ${i.id} state and events disagree`);
+      }
+    }
     this.throwIfViolated();
   }
 
@@ -752,8 +885,21 @@ export class Sim {
       await this.drain();
       await this.step([{ kind: 'refreshes', all: true }], NO_PLAN);
       await this.drain();
+      await this.deliverWebhooks();
       await this.step([{ kind: 'relay' }], NO_PLAN);
     }
+  }
+
+  /** Mews delivers every pending webhook, oldest first, until none is left (or it gives up). */
+  async deliverWebhooks(limit = 200): Promise<void> {
+    for (let n = 0; this.world.webhooks.length > 0 && n < limit; n++) {
+      await this.step([{ kind: 'webhook', index: 0, dup: 'none' }], NO_PLAN);
+    }
+  }
+
+  injectConnectorFault(fault: MewsFault, times: number): void {
+    this.connector.failCalls({ fault, times });
+    this.trace.push(`Mews Connector API: the next ${times} configuration/get call(s) fail: ${fault.kind}`);
   }
 
   async drain(limit = 2_000): Promise<void> {
@@ -853,6 +999,32 @@ export class Sim {
         v.push(
           `orphan secret: ${this.#label(id)} is ${c ? 'removed' : 'unknown'} but its token is live in the vault`,
         );
+    }
+    if (this.world.webhooks.length > 0)
+      v.push(`${this.world.webhooks.length} webhook(s) never answered with a 2xx`);
+    for (const i of this.world.integrations) {
+      const id = integrationIdFromMewsId(i.mewsId);
+      const stored = table.integrations.get(id);
+      if (!stored) {
+        v.push(`integration ${i.slot} is unknown`);
+        continue;
+      }
+      if ((stored.deletedAt !== null) !== i.deleted)
+        v.push(`integration ${i.slot} deleted: ${stored.deletedAt !== null}, in Mews: ${i.deleted}`);
+      if (!i.deleted && !this.#tolerate.has('webhook-order')) {
+        if (stored.enabled !== i.enabled)
+          v.push(`integration ${i.slot} enabled: ${stored.enabled}, in Mews: ${i.enabled}`);
+        if (stored.canceled !== i.canceled)
+          v.push(`integration ${i.slot} canceled: ${stored.canceled}, in Mews: ${i.canceled}`);
+        if (live.get(id) !== i.accessToken)
+          v.push(`integration ${i.slot}: the vault does not hold its current access token`);
+      }
+      if (i.deleted && live.has(id))
+        v.push(`integration ${i.slot} is deleted but its access token is live in the vault`);
+    }
+    for (const [id] of live) {
+      if (id.startsWith('int_') && !table.integrations.has(id as IntegrationId))
+        v.push(`orphan access token: ${id} is unknown`);
     }
     const pending = table.eventsWhere((e) => e.publishedAt === null && e.deadLetteredAt === null);
     if (pending.length > 0)

@@ -76,6 +76,27 @@ export interface WorldConnection {
 
 export type TokenFate = 'live' | 'removed' | 'revoked';
 
+/** A Connector API integration as Mews knows it (its webhooks tell the service). */
+export interface WorldIntegration {
+  slot: string;
+  /** Mews' integration id (a GUID in Mews; not a secret). */
+  mewsId: string;
+  enterprise: number;
+  accessToken: string;
+  enabled: boolean;
+  canceled: boolean;
+  deleted: boolean;
+}
+
+export type IntegrationAction = 'enable' | 'disable' | 'cancel' | 'reinstate' | 'delete' | 'rotate';
+
+/** A webhook Mews has to deliver (and re-sends until it is answered with a 2xx). */
+export interface PendingWebhook {
+  id: number;
+  label: string;
+  body: Record<string, unknown>;
+}
+
 export class World {
   readonly mews = new MemoryMewsWorld();
   readonly connections: WorldConnection[] = [];
@@ -84,6 +105,12 @@ export class World {
   /** Every token Mews ever issued, with what became of it (the leak scan looks for all of them). */
   readonly tokens = new Map<string, { slot: string; fate: TokenFate }>();
   readonly access = new Map<string, Access>();
+  readonly integrations: WorldIntegration[] = [];
+  /** Every access token Mews ever issued (the leak scan looks for them too). */
+  readonly accessTokens = new Set<string>();
+  /** Webhooks on their way, in the order Mews sent them. */
+  readonly webhooks: PendingWebhook[] = [];
+  #webhookIds = 0;
   readonly locked = new Set<string>();
   #slots = 0;
   #generation = 0;
@@ -170,6 +197,119 @@ export class World {
     c.enterprise = enterprise % ENTERPRISES;
     c.property = property % PROPERTIES;
     this.#connect(c);
+  }
+
+  // ---- Connector API integrations ----
+
+  #accessToken(slot: string): string {
+    const n = ++this.#generation;
+    const hex = createHash('sha256').update(`sim-access-token:${slot}:${n}`).digest('hex').slice(0, 24);
+    const token = `acctoken-${slot}-${n}-${hex}`;
+    this.accessTokens.add(token);
+    return token;
+  }
+
+  #send(label: string, body: Record<string, unknown>): void {
+    this.webhooks.push({ id: ++this.#webhookIds, label, body });
+  }
+
+  #ref(i: WorldIntegration) {
+    return { Id: i.mewsId, Name: `Integration ${i.slot}` };
+  }
+
+  /** An enterprise installs an integration: Mews creates it and announces it (IntegrationCreated). */
+  createIntegration(enterprise: number, enabled: boolean): WorldIntegration {
+    const slot = `i${this.integrations.length}`;
+    const i: WorldIntegration = {
+      slot,
+      mewsId: `0b7d${String(this.integrations.length).padStart(4, '0')}-5e2f-4c1a-9d3b-${slot.padStart(12, '0')}`,
+      enterprise: enterprise % ENTERPRISES,
+      accessToken: this.#accessToken(slot),
+      enabled,
+      canceled: false,
+      deleted: false,
+    };
+    this.integrations.push(i);
+    this.mews.addIntegration({
+      accessToken: i.accessToken,
+      enterpriseId: enterpriseId(i.enterprise),
+      status: 'enabled',
+    });
+    this.#syncIntegration(i);
+    this.#send(`IntegrationCreated ${slot}`, {
+      Action: 'IntegrationCreated',
+      Data: {
+        Enterprise: { Id: enterpriseId(i.enterprise), Name: `Enterprise ${i.enterprise}` },
+        Service: { Id: 'svc-1', Name: 'Channel manager' },
+        Requestor: { Name: 'Front desk', Email: emailOf(i.enterprise, 0) },
+        AccessToken: i.accessToken,
+        CreatedUtc: '2026-03-02T08:00:00Z',
+        IsEnabled: enabled,
+        Integration: this.#ref(i),
+      },
+    });
+    return i;
+  }
+
+  /** Something happens to an integration in Mews (and its webhook goes out); false when it cannot. */
+  changeIntegration(index: number, action: IntegrationAction): string {
+    const i = this.integrations[index % Math.max(1, this.integrations.length)];
+    if (!i) return 'Mews: (no integration)';
+    if (i.deleted) return `Mews: ${i.slot} is deleted; nothing happens`;
+    const applies = {
+      enable: !i.enabled,
+      disable: i.enabled,
+      cancel: !i.canceled,
+      reinstate: i.canceled,
+      delete: true,
+      rotate: true,
+    }[action];
+    if (!applies) return `Mews: ${i.slot} cannot ${action} (already so)`;
+    const ref = this.#ref(i);
+    switch (action) {
+      case 'enable':
+      case 'disable':
+        i.enabled = action === 'enable';
+        this.#send(`Integration${action === 'enable' ? 'Enabled' : 'Disabled'} ${i.slot}`, {
+          Action: action === 'enable' ? 'IntegrationEnabled' : 'IntegrationDisabled',
+          Data: { Integration: ref },
+        });
+        break;
+      case 'cancel':
+      case 'reinstate':
+        i.canceled = action === 'cancel';
+        this.#send(`Integration${action === 'cancel' ? 'Canceled' : 'Reinstated'} ${i.slot}`, {
+          Action: action === 'cancel' ? 'IntegrationCanceled' : 'IntegrationReinstated',
+          Data: { Integration: ref },
+        });
+        break;
+      case 'delete':
+        i.deleted = true;
+        this.#send(`IntegrationDeleted ${i.slot}`, {
+          Action: 'IntegrationDeleted',
+          Data: { Integration: ref, DeletedUtc: '2026-03-03T08:00:00Z' },
+        });
+        break;
+      case 'rotate': {
+        const next = this.#accessToken(i.slot);
+        this.mews.rotateAccessToken(i.accessToken, next);
+        i.accessToken = next;
+        this.#send(`IntegrationApiKeyCreated ${i.slot}`, {
+          Action: 'IntegrationApiKeyCreated',
+          Data: { Integration: ref, ApiKey: next },
+        });
+        break;
+      }
+    }
+    this.#syncIntegration(i);
+    return `Mews: ${i.slot} ${action}${action.endsWith('e') ? 'd' : 'ed'}`;
+  }
+
+  #syncIntegration(i: WorldIntegration): void {
+    this.mews.setIntegrationStatus(
+      i.accessToken,
+      i.deleted ? 'deleted' : i.canceled ? 'canceled' : i.enabled ? 'enabled' : 'disabled',
+    );
   }
 
   byToken(token: string): WorldConnection | undefined {
