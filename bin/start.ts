@@ -18,7 +18,8 @@ const { openLocalServices } = await import('../shared/local/local-services.js');
 const { createLocalRunner } = await import('../shared/local/local-runner.js');
 const { startLocalWebhookServer } = await import('../shared/local/webhook-server.js');
 const { randomBytes } = await import('node:crypto');
-const { writeRuntimeFile, removeRuntimeFile } = await import('../shared/local/runtime-file.js');
+const { writeRuntimeFile, removeRuntimeFile, lockStateDir, stopKeptDynamoDb, StateDirInUseError } =
+  await import('../shared/local/runtime-file.js');
 const { recordCycle } = await import('../shared/local/cycle-record.js');
 const { startMewsSimulator } = await import('../shared/simulator/start-simulator.js');
 const { loadDefaultSeed } = await import('../shared/simulator/default-seed.js');
@@ -54,6 +55,17 @@ const out = startConsole({
 });
 const say = out.say;
 await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+// One `npm start` per state directory (DynamoDB Local's files allow one user at a time); a
+// DynamoDB Local a CLI command left running on it (see local-services.ts) makes way for ours.
+let releaseLock: () => Promise<void>;
+try {
+  releaseLock = await lockStateDir(config.stateDir);
+} catch (error) {
+  if (!(error instanceof StateDirInUseError)) throw error;
+  process.stderr.write(`npm start: ${error.message}\n`);
+  process.exit(1);
+}
+await stopKeptDynamoDb(config.stateDir);
 // Logs: with PROVISIONER_LOG_FORMAT=json, JSON lines on stderr only; otherwise warnings for people
 // on the console and every line (info and up) as JSON in <state dir>/provisioner.log.
 const logFile = join(config.stateDir, 'provisioner.log');
@@ -87,6 +99,7 @@ const services = await openLocalServices(config, {
 await writeRuntimeFile(config.stateDir, {
   pid: process.pid,
   dynamodbEndpoint: services.dynamodbEndpoint,
+  dynamodbPid: dynamo?.pid,
   simulatorAddress: simulator?.url ?? null,
 });
 
@@ -139,23 +152,36 @@ say(
 say(`Polling every ${intervalSeconds} s. Ctrl-C stops. Try: npm run -s provisioner -- connections list`);
 
 let stopping = false;
+/** Settles when the running cycle (with its demo step) is done; `wake` cuts the pause between cycles short. */
+let cycleDone: Promise<void> = Promise.resolve();
+let wake = () => {};
+// Stop in order: the in-flight cycle drains, then the webhook and its queued work, then the
+// store's clients and the simulator, and DynamoDB Local last (everything before may still write).
 const stop = async () => {
   if (stopping) return;
   stopping = true;
+  wake();
+  await cycleDone;
   await removeRuntimeFile(config.stateDir);
   await webhook.close();
   await runner.idle();
   await services.close();
-  await dynamo?.stop();
   await simulator?.close();
+  await dynamo?.stop();
+  await releaseLock();
   out.close();
   logStream.end();
   process.exit(0);
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+process.on('SIGHUP', stop);
 
 for (let cycle = 1; !stopping; cycle++) {
+  let finished = () => {};
+  cycleDone = new Promise((resolve) => {
+    finished = resolve;
+  });
   try {
     const report = await runner.cycle({
       refresh: { intervalMs: refreshSeconds * 1000, windowMs: intervalSeconds * 1000 },
@@ -194,7 +220,15 @@ for (let cycle = 1; !stopping; cycle++) {
       `simulator: Harbour Hostels created an integration; Mews sent IntegrationCreated (HTTP ${answer.status})`,
     );
   }
-  await new Promise((resolve) => setTimeout(resolve, intervalSeconds * 1000));
+  finished();
+  if (stopping) break;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, intervalSeconds * 1000);
+    wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
 }
 
 function seedEmails(): string[] {

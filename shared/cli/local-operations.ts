@@ -130,7 +130,12 @@ export async function openLocalOperations(
       const done = dead.length - failedAgain - keep.length;
       const summary = `redrove ${dead.length} message(s): ${done} done, ${failedAgain} failed again${keep.length ? `, ${keep.length} not attempted` : ''}`;
       const why = unreachable(report);
-      if (why) throw new CommandFailure(`${why} ${keep.length} message(s) left in the dead letters.`, `${summary}\n`);
+      if (why) {
+        throw new CommandFailure(
+          `${why} ${keep.length} message(s) left in the dead letters.`,
+          `${summary}\n`,
+        );
+      }
       if (failedAgain > 0) {
         throw new CommandFailure(
           `${failedAgain} message(s) failed again and are back in the dead letters (see \`provisioner dlq list\`)`,

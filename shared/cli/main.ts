@@ -2,11 +2,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadLocalConfig } from '../config/local-config.js';
 import { InvalidEmailError } from '../domain/identity.js';
 import { ACCOUNTS_HELP, accountsCommand } from './accounts-command.js';
-import { openAwsOperations } from './aws-operations.js';
 import { type CliIo, EXIT, processIo, UsageError } from './cli-io.js';
 import { CommandFailure } from './command-failure.js';
 import { CONNECTIONS_HELP, connectionsCommand } from './connections-command.js';
-import { openLocalOperations } from './local-operations.js';
 import type { Operations } from './operations.js';
 import {
   DLQ_HELP,
@@ -97,8 +95,9 @@ export async function main(
 
     const stack = values.stack ?? io.env.PROVISIONER_STACK;
     const ops = stack
-      ? await (options.openAws ?? openAwsOperations)(stack)
-      : await openLocalOperations(
+      ? // Loaded on use, so `--help` and argument errors do not pay for the AWS SDK.
+        await (options.openAws ?? (await import('./aws-operations.js')).openAwsOperations)(stack)
+      : await (await import('./local-operations.js')).openLocalOperations(
           loadLocalConfig({
             ...io.env,
             ...(values['state-dir'] ? { PROVISIONER_STATE_DIR: values['state-dir'] } : {}),

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import type { MewsEnvironment } from '../domain/events/event-parts.js';
+import { defaultStateDir, NO_STATE_DIR } from '../local/state-dir.js';
 
 /**
  * Configuration of a local run (CLI and `npm start`), from the environment; flags override.
@@ -14,7 +15,7 @@ const localConfigSchema = z.object({
     .string()
     .min(1, 'is empty: set the client token Mews issued for this environment')
     .optional(),
-  PROVISIONER_STATE_DIR: z.string().min(1).default('.provisioner'),
+  PROVISIONER_STATE_DIR: z.string().optional(),
   PROVISIONER_TABLE_NAME: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)')
@@ -83,7 +84,7 @@ export function loadLocalConfig(env: Record<string, string | undefined>): LocalC
             environment: environmentOf(c.MEWS_PLATFORM_ADDRESS),
           }
         : undefined,
-    stateDir: resolve(c.PROVISIONER_STATE_DIR),
+    stateDir: c.PROVISIONER_STATE_DIR ? resolve(c.PROVISIONER_STATE_DIR) : projectStateDir(),
     tableName: c.PROVISIONER_TABLE_NAME,
     eventSource: c.PROVISIONER_EVENT_SOURCE,
     logLevel: c.PROVISIONER_LOG_LEVEL,
@@ -185,4 +186,11 @@ export function loadStartConfig(env: Record<string, string | undefined>): StartC
     simulatorPort: c.MEWS_SIMULATOR_PORT,
     integrationSecret: c.PROVISIONER_INTEGRATION_WEBHOOK_SECRET || undefined,
   };
+}
+
+/** The documented default (`.provisioner` in the project folder), or a ConfigError saying what to set. */
+function projectStateDir(): string {
+  const dir = defaultStateDir();
+  if (!dir) throw new ConfigError(NO_STATE_DIR);
+  return dir;
 }

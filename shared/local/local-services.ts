@@ -11,7 +11,7 @@ import {
   ConnectorClient,
   DEFAULT_CONNECTOR_CLIENT_NAME,
 } from '../adapters/mews-connector/connector-client.js';
-import type { LocalConfig } from '../config/local-config.js';
+import { ConfigError, type LocalConfig } from '../config/local-config.js';
 import type { MewsEnvironment } from '../domain/events/event-parts.js';
 import { secretMatcher } from '../lib/secret-matcher.js';
 import { ChannelManagerClient } from '../mews/channel-manager-client.js';
@@ -24,7 +24,13 @@ import type { IntegrationTokenVault } from '../ports/token-vault.js';
 import { loadDefaultSeed } from '../simulator/default-seed.js';
 import { startMewsSimulator } from '../simulator/start-simulator.js';
 import type { LocalPipeline } from './run-cycle.js';
-import { readRuntimeFile } from './runtime-file.js';
+import {
+  keptDynamoDbRecord,
+  readKeptDynamoDb,
+  readRuntimeFile,
+  stateDirLockHolder,
+  touchKeptDynamoDb,
+} from './runtime-file.js';
 
 export interface LocalServices extends LocalPipeline {
   dynamodbEndpoint: string;
@@ -44,7 +50,10 @@ export interface LocalServices extends LocalPipeline {
 export interface LocalServicesOptions {
   onEvent?: (event: DeliveredEvent) => void;
   logger?: Logger;
-  /** Use this DynamoDB endpoint (else AWS_ENDPOINT_URL_DYNAMODB, a running `npm start`, or a new DynamoDB Local). */
+  /**
+   * Use this DynamoDB endpoint (else AWS_ENDPOINT_URL_DYNAMODB, a running `npm start`'s, the one
+   * an earlier CLI command kept running, or a new one kept for the next commands).
+   */
   dynamodbEndpoint?: string;
   /** Use this Mews (else config.mews, a running `npm start`'s simulator, or a new in-process simulator). */
   mews?: { platformAddress: string; clientToken: string; environment: MewsEnvironment };
@@ -122,11 +131,7 @@ async function openDynamo(
   // An endpoint from the environment is the AWS SDK's own setting: the SDK reads it itself.
   const fromEnv = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL;
   let endpoint = explicit ?? fromEnv ?? running;
-  if (!endpoint) {
-    const local = await startDynamoDbLocal({ dbPath: await dataDir(config.stateDir) });
-    closers.push(() => local.stop());
-    endpoint = local.endpoint;
-  }
+  if (!endpoint) endpoint = await keptDynamoDbLocal(config.stateDir, closers);
   const client = explicit || !fromEnv ? localDocumentClient(endpoint) : createDocumentClient();
   closers.push(async () => client.destroy());
   try {
@@ -138,6 +143,41 @@ async function openDynamo(
     );
   }
   return { endpoint, client };
+}
+
+/** Seconds a DynamoDB Local a CLI command started stays up after the last command (PROVISIONER_DYNAMODB_IDLE_SECONDS). */
+const DEFAULT_IDLE_SECONDS = 300;
+
+/**
+ * Without `npm start`, the CLI starts DynamoDB Local once and leaves it running (detached, on
+ * the same data) for the next commands; it stops itself after the idle timeout. `npm start`
+ * stops it and runs its own.
+ */
+async function keptDynamoDbLocal(stateDir: string, closers: (() => Promise<void>)[]): Promise<string> {
+  const holder = await stateDirLockHolder(stateDir);
+  if (holder !== undefined) {
+    throw new Error(
+      `npm start (pid ${holder}) is starting on ${stateDir}; run the command again once it is up`,
+    );
+  }
+  closers.push(() => touchKeptDynamoDb(stateDir));
+  const kept = await readKeptDynamoDb(stateDir);
+  if (kept) {
+    await touchKeptDynamoDb(stateDir);
+    return kept.endpoint;
+  }
+  const raw = process.env.PROVISIONER_DYNAMODB_IDLE_SECONDS;
+  const idleSeconds = raw === undefined || raw === '' ? DEFAULT_IDLE_SECONDS : Number(raw);
+  if (!Number.isFinite(idleSeconds) || idleSeconds <= 0) {
+    throw new ConfigError(
+      `PROVISIONER_DYNAMODB_IDLE_SECONDS=${JSON.stringify(raw)} must be a positive number of seconds, like 300`,
+    );
+  }
+  const local = await startDynamoDbLocal({
+    dbPath: await dataDir(stateDir),
+    keep: { record: keptDynamoDbRecord(stateDir), idleSeconds, log: join(stateDir, 'dynamodb-local.log') },
+  });
+  return local.endpoint;
 }
 
 async function dataDir(stateDir: string): Promise<string> {

