@@ -1,0 +1,89 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RuntimeFile } from '../../shared/local/runtime-file.js';
+import { alive, localEnv, run, startService, until } from './processes.js';
+
+/**
+ * `npm start`'s processes: DynamoDB Local dies with it whatever kills it, a Ctrl-C drains the
+ * cycle before DynamoDB Local stops, and a state directory serves one `npm start` at a time.
+ */
+let stateDir: string;
+const services: ReturnType<typeof startService>[] = [];
+const env = () => localEnv({ PROVISIONER_STATE_DIR: stateDir, PROVISIONER_POLL_INTERVAL_SECONDS: '1' });
+
+const runtime = () =>
+  until(
+    'npm start wrote runtime.json',
+    async () => {
+      try {
+        return JSON.parse(await readFile(join(stateDir, 'runtime.json'), 'utf8')) as RuntimeFile;
+      } catch {
+        return undefined;
+      }
+    },
+    120_000,
+  );
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'provisioner-processes-'));
+});
+afterEach(async () => {
+  for (const service of services.splice(0)) {
+    if (service.child.exitCode === null && service.child.pid) {
+      try {
+        process.kill(-service.child.pid, 'SIGTERM');
+      } catch {
+        // gone
+      }
+      await service.closed;
+    }
+  }
+});
+afterAll(async () => {
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+describe('npm start and its DynamoDB Local', () => {
+  it('refuses a second npm start on the same state directory, naming the first; Ctrl-C stops DynamoDB Local last', async () => {
+    const first = startService('npm', ['start'], env());
+    services.push(first);
+    const running = await runtime();
+    expect(running.dynamodbPid).toBeGreaterThan(0);
+    await until('a cycle ran', () => /accounts polled/.test(first.output()), 120_000);
+
+    const second = await run('npm', ['start'], { env: env() });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`pid ${running.pid}`);
+    expect(second.stderr).toMatch(/PROVISIONER_STATE_DIR/);
+    expect(alive(running.dynamodbPid as number)).toBe(true);
+
+    // Ctrl-C in a terminal: SIGINT to the whole foreground process group.
+    process.kill(-(first.child.pid as number), 'SIGINT');
+    // npm re-raises the signal on itself once its script is done; the script itself must not fail.
+    const closed = await first.closed;
+    expect(closed.code === 0 || closed.signal === 'SIGINT').toBe(true);
+    await until('npm start exited', () => !alive(running.pid), 30_000);
+    expect(first.output()).not.toMatch(/could not run/);
+    await until('DynamoDB Local stopped', () => !alive(running.dynamodbPid as number), 30_000);
+    await expect(stat(join(stateDir, 'lock'))).rejects.toThrow();
+    await expect(stat(join(stateDir, 'runtime.json'))).rejects.toThrow();
+  }, 300_000);
+
+  it('takes DynamoDB Local with it when killed with SIGKILL, and the next npm start takes over', async () => {
+    const service = startService('npm', ['start'], env());
+    services.push(service);
+    const running = await runtime();
+    const java = running.dynamodbPid as number;
+    expect(alive(java)).toBe(true);
+
+    process.kill(running.pid, 'SIGKILL');
+    await until('DynamoDB Local is gone after kill -9 of npm start', () => !alive(java), 60_000);
+
+    // The lock it left names a process that is gone: the next one starts.
+    const next = startService('npm', ['start'], env());
+    services.push(next);
+    await until('the next npm start polls', () => /accounts polled/.test(next.output()), 120_000);
+  }, 300_000);
+});
