@@ -1,20 +1,25 @@
 import { readFile } from 'node:fs/promises';
-import { accountIdFromEmail } from '../domain/identity.js';
 import { maskEmail } from '../domain/mask-email.js';
 import { registerAccount, unregisterAccount } from '../use-cases/accounts.js';
 import type { UseCaseDeps } from '../use-cases/use-case-deps.js';
 import { parseAccountsCsv } from './accounts-csv.js';
-import { type CliIo, EXIT, json, table, UsageError } from './cli-io.js';
+import { type CliIo, EXIT, json, table, UsageError, widthFor } from './cli-io.js';
+import { resolveAccountId } from './resolve-id.js';
 
 type Deps = Pick<UseCaseDeps, 'store' | 'clock'>;
 
 export const ACCOUNTS_HELP = `Usage:
-  provisioner accounts add <email> [--label L]   register a Mews employee email (idempotent, any case)
+  provisioner accounts add <email> [--label L]   register a Mews employee email (idempotent, any case);
+                                                 one email per command (several: import). On a registered
+                                                 email --label sets its label (--label '' clears it)
   provisioner accounts list [--json]             list registered accounts
-  provisioner accounts remove <email>            stop polling an email
-  provisioner accounts release <email>           confirm a held mass disappearance: its removals go ahead
+  provisioner accounts remove <email|id>         stop polling an email
+  provisioner accounts release <email|id>        confirm a held mass disappearance: its removals go ahead
   provisioner accounts import <file.csv>         register every row of a CSV with the columns email[,label];
-                                                 a bad row stops the import before anything is written
+                                                 a bad row stops the import before anything is written;
+                                                 a row's label replaces a registered email's label
+
+An account id may be shortened to a unique prefix (acc_2382 or acc_2382…). Every command takes --json.
 `;
 
 export async function accountsCommand(
@@ -24,22 +29,31 @@ export async function accountsCommand(
 ): Promise<number> {
   switch (args.sub) {
     case 'add': {
-      const { account, created } = await registerAccount(
+      const { account, created, labelChanged } = await registerAccount(
         { email: requireEmail(args.email), label: args.label },
         deps,
       );
-      io.out(
-        `${created ? 'registered' : 'already registered'} ${account.id} (${maskEmail(account.email)})\n`,
-      );
+      if (args.json) {
+        io.out(json({ ...account, created, labelChanged: labelChanged ?? false }));
+        return EXIT.ok;
+      }
+      const what = created ? 'registered' : labelChanged ? 'relabelled' : 'already registered';
+      const label = labelChanged
+        ? account.label
+          ? `, label ${JSON.stringify(account.label)}`
+          : ', label cleared'
+        : '';
+      io.out(`${what} ${account.id} (${maskEmail(account.email)})${label}\n`);
       return EXIT.ok;
     }
     case 'remove': {
-      const removed = await unregisterAccount({ email: requireEmail(args.email) }, deps);
+      const accountId = await resolveAccountId(args.email, deps.store);
+      const removed = await unregisterAccount({ accountId }, deps);
       if (!removed) {
-        io.err('no such account: that email is not registered (see `provisioner accounts list`)\n');
+        io.err(`no such account: ${accountId} is not registered (see \`provisioner accounts list\`)\n`);
         return EXIT.failed;
       }
-      io.out('removed\n');
+      io.out(args.json ? json({ accountId, removed: true }) : `removed ${accountId}\n`);
       return EXIT.ok;
     }
     case 'import': {
@@ -63,22 +77,34 @@ export async function accountsCommand(
         );
       }
       let created = 0;
+      let relabelled = 0;
       for (const [i, row] of rows.entries()) {
-        if ((await registerAccount({ email: row.email, label: row.label }, deps)).created) created++;
+        // An empty label in the file leaves a registered email's label as it is.
+        const result = await registerAccount({ email: row.email, label: row.label || undefined }, deps);
+        if (result.created) created++;
+        if (result.labelChanged) relabelled++;
         io.progress(`importing ${i + 1}/${rows.length}`);
       }
+      const existing = rows.length - created;
       io.out(
-        `imported ${rows.length} account(s): ${created} registered, ${rows.length - created} already registered\n`,
+        args.json
+          ? json({ rows: rows.length, registered: created, alreadyRegistered: existing, relabelled })
+          : `imported ${rows.length} account(s): ${created} registered, ${existing} already registered${relabelled ? ` (${relabelled} relabelled)` : ''}\n`,
       );
       return EXIT.ok;
     }
     case 'release': {
-      const released = await deps.store.releaseAccountHold(accountIdFromEmail(requireEmail(args.email)));
+      const accountId = await resolveAccountId(args.email, deps.store);
+      const released = await deps.store.releaseAccountHold(accountId);
       if (!released) {
-        io.err('that account has no held disappearance to release (see `provisioner accounts list`)\n');
+        io.err(`${accountId} has no held disappearance to release (see \`provisioner accounts list\`)\n`);
         return EXIT.failed;
       }
-      io.out('released: the next polls count its missing connections and remove the confirmed ones\n');
+      io.out(
+        args.json
+          ? json({ accountId, released: true })
+          : `released ${accountId}: the next polls count its missing connections and remove the confirmed ones\n`,
+      );
       return EXIT.ok;
     }
     case 'list': {
@@ -101,6 +127,7 @@ export async function accountsCommand(
               ? `${a.hold.missing} of ${a.hold.known} missing since ${a.hold.since}${a.hold.released ? ', released' : ''}`
               : '',
           ]),
+          widthFor(io),
         ),
       );
       return EXIT.ok;

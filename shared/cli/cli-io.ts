@@ -1,3 +1,5 @@
+import { outputWidth } from './table.js';
+
 /** Where a command writes; tests pass buffers. */
 export interface CliIo {
   out(text: string): void;
@@ -5,6 +7,8 @@ export interface CliIo {
   /** A progress line for long operations; shown in place on a terminal, dropped otherwise. */
   progress(text: string): void;
   env: Record<string, string | undefined>;
+  /** The width tables fit (a terminal's columns); undefined: no limit (a pipe or a file). */
+  columns?: number | undefined;
 }
 
 export const processIo: CliIo = {
@@ -14,6 +18,9 @@ export const processIo: CliIo = {
     if (process.stderr.isTTY) process.stderr.write(`\r${t}\x1b[K`);
   },
   env: process.env,
+  get columns() {
+    return outputWidth(process.stdout, process.env);
+  },
 };
 
 /** Wrong arguments: exit code 2 with the message and a pointer to --help. */
@@ -24,17 +31,19 @@ export class UsageError extends Error {
   }
 }
 
+/** An unknown id or email: exit code 1 with the message (the arguments were well formed). */
+export class NotFound extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFound';
+  }
+}
+
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-/** Left-aligned columns, for people; `--json` is for programs. */
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
-}
+export { table } from './table.js';
+
+/** The width a command's tables fit: the terminal's, or COLUMNS from the command's environment. */
+export const widthFor = (io: CliIo): number | undefined => io.columns ?? outputWidth({}, io.env);
 
 export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;

@@ -1,6 +1,6 @@
 import { isConnectionId } from '../domain/identity.js';
 import type { UseCaseDeps } from '../use-cases/use-case-deps.js';
-import { type CliIo, EXIT, json, table, UsageError } from './cli-io.js';
+import { type CliIo, EXIT, json, table, UsageError, widthFor } from './cli-io.js';
 
 type Deps = Pick<UseCaseDeps, 'store'>;
 
@@ -26,6 +26,7 @@ export async function connectionsCommand(
         table(
           ['ID', 'STATUS', 'PROPERTY', 'CONNECTION', 'PROVISIONED'],
           connections.map((c) => [c.id, c.status, c.propertyName, c.name ?? '', c.provisionedAt ?? '']),
+          widthFor(io),
         ),
       );
       return EXIT.ok;

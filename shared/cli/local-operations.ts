@@ -36,9 +36,11 @@ export async function openLocalOperations(
   const unreachable = (report: CycleReport) =>
     report.unreachable ? describeUnreachable(report.unreachable, timeoutMs) : null;
 
+  let lastReport: CycleReport | null = null;
   /** A cycle, or just the queued work when `schedule` is false; dead letters are kept on disk. */
   const work = async (schedule: boolean): Promise<CycleReport> => {
     const report = await runCycle(services, { schedule });
+    lastReport = report;
     await recordCycle(dir, report, services.clock.now(), schedule);
     return report;
   };
@@ -47,6 +49,7 @@ export async function openLocalOperations(
     where: `local (${dir})`,
     store: services.store,
     clock: services.clock,
+    lastReport: () => lastReport,
     async runCycle() {
       const accounts = new Map((await services.store.listAccounts()).map((a) => [a.id as string, a]));
       const report = await work(true);

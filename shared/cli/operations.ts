@@ -1,4 +1,5 @@
 import type { ConnectionId } from '../domain/model.js';
+import type { CycleReport } from '../local/run-cycle.js';
 import type { Clock } from '../ports/clock.js';
 import type { StateStore } from '../ports/state-store.js';
 import type { WorkMessage } from '../ports/work-queue.js';
@@ -42,6 +43,11 @@ export interface Operations {
   deadLetters(): Promise<DeadLetterView[]>;
   /** Sends dead letters back to their queues (and, locally, works them off). */
   redrive(): Promise<string>;
+  /**
+   * Locally: the report of the last cycle this command ran (runCycle, resync, redrive), for
+   * `--json`. Absent on a stack, where the stack's functions do the work.
+   */
+  lastReport?: () => CycleReport | null;
   /** When the last cycle ran and how it went, where known. */
   lastCycle(): Promise<{ at: string; summary: string } | null>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import { isConnectionId } from '../domain/identity.js';
 import type { ConnectionStatus } from '../domain/model.js';
-import { type CliIo, EXIT, json, table, UsageError } from './cli-io.js';
-import type { Operations } from './operations.js';
+import { type CliIo, EXIT, json, table, UsageError, widthFor } from './cli-io.js';
+import type { DeadLetterView, Operations } from './operations.js';
 
 export const STATUS_HELP = `Usage:
   provisioner status [--json]   accounts and connections by state, queues, dead letters, last cycle
@@ -69,6 +69,7 @@ export async function statusCommand(args: { json: boolean }, ops: Operations, io
     table(
       ['QUEUE', 'WAITING', 'IN FLIGHT'],
       queues.map((q) => [q.queue, String(q.waiting), String(q.inFlight)]),
+      widthFor(io),
     ),
   );
   return EXIT.ok;
@@ -128,19 +129,32 @@ export async function dlqCommand(
     io.out(json(dead));
     return EXIT.ok;
   }
+  if (dead.length === 0) {
+    io.out('no dead letters\n');
+    return EXIT.ok;
+  }
   io.out(
     table(
-      ['QUEUE', 'MESSAGE', 'ATTEMPTS', 'AT', 'REASON'],
+      ['QUEUE', 'WORK', 'ATTEMPTS', 'AT', 'REASON'],
       dead.map((d) => [
         d.queue,
-        typeof d.message === 'string' ? d.message : JSON.stringify(d.message),
+        describeWork(d.message),
         String(d.attempts ?? '-'),
         d.at ?? '-',
         d.reason ?? '(see the function logs)',
       ]),
+      widthFor(io),
     ),
   );
+  io.out(`${dead.length} message(s); --json for them whole, \`provisioner dlq redrive\` to retry them\n`);
   return EXIT.ok;
+}
+
+/** A dead letter's work in a few words: `poll acc_…` or `sync con_… (refresh, for acc_…)`. */
+function describeWork(message: DeadLetterView['message']): string {
+  if (typeof message === 'string') return `unreadable message: ${message.slice(0, 60)}`;
+  if (message.kind === 'poll-account') return `poll ${message.accountId}`;
+  return `sync ${message.connectionId} (${message.reason}, for ${message.accountId})`;
 }
 
 function requireConnectionId(id: string | undefined, what = '<id>'): `con_${string}` {

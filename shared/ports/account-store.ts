@@ -39,6 +39,8 @@ export interface AccountStore {
 
   /** Places a hold unless one is in place; events go out with it. False when already held. */
   placeAccountHold(id: AccountId, hold: AccountHold, events: OutboxEvent[]): Promise<boolean>;
+  /** Sets (or with null clears) the operator's label. False when the account is not registered. */
+  setAccountLabel(id: AccountId, label: string | null): Promise<boolean>;
   /** Marks the hold released by an operator. False when the account has no hold. */
   releaseAccountHold(id: AccountId): Promise<boolean>;
   clearAccountHold(id: AccountId): Promise<void>;

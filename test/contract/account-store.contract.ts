@@ -226,6 +226,16 @@ export function accountStoreContract(makeStore: StateStoreFactory): void {
       expect(await store.releaseAccountHold(accountId())).toBe(false);
     });
 
+    it('sets and clears a label; an unknown account is false', async () => {
+      const acc = account();
+      await store.addAccount(acc);
+      expect(await store.setAccountLabel(acc.id, 'Front desk')).toBe(true);
+      expect((await store.getAccount(acc.id))?.label).toBe('Front desk');
+      expect(await store.setAccountLabel(acc.id, null)).toBe(true);
+      expect((await store.getAccount(acc.id))?.label).toBeNull();
+      expect(await store.setAccountLabel(accountId(), 'x')).toBe(false);
+    });
+
     it('clears a hold, after which a new one can be placed; clearing nothing is harmless', async () => {
       const acc = account();
       await store.addAccount(acc);

@@ -160,6 +160,17 @@ export class DynamoAccountStore implements AccountStore {
     throw this.#table.cancellationError(result, events, 1);
   }
 
+  setAccountLabel(id: AccountId, label: string | null): Promise<boolean> {
+    return this.#table.updateIfExists({
+      TableName: this.#table.name,
+      Key: keys.account(id),
+      UpdateExpression: 'SET #label = :label',
+      ConditionExpression: EXISTS,
+      ExpressionAttributeNames: { '#label': 'label' },
+      ExpressionAttributeValues: { ':label': label },
+    });
+  }
+
   releaseAccountHold(id: AccountId): Promise<boolean> {
     return this.#table.updateIfExists({
       TableName: this.#table.name,

@@ -74,6 +74,9 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
   placeAccountHold(id: AccountId, hold: AccountHold, events: OutboxEvent[]) {
     return this.accounts.placeAccountHold(id, hold, events);
   }
+  setAccountLabel(id: AccountId, label: string | null) {
+    return this.accounts.setAccountLabel(id, label);
+  }
   releaseAccountHold(id: AccountId) {
     return this.accounts.releaseAccountHold(id);
   }

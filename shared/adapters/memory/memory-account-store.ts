@@ -80,6 +80,14 @@ export class MemoryAccountStore implements AccountStore {
     return true;
   }
 
+  async setAccountLabel(id: AccountId, label: string | null): Promise<boolean> {
+    await beforeCall(this.#onCall, PORT, 'setAccountLabel', [id, label]);
+    const account = this.#table.accounts.get(id);
+    if (!account) return false;
+    account.label = label;
+    return true;
+  }
+
   async releaseAccountHold(id: AccountId): Promise<boolean> {
     await beforeCall(this.#onCall, PORT, 'releaseAccountHold', [id]);
     const account = this.#table.accounts.get(id);
