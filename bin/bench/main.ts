@@ -7,6 +7,7 @@ import { mapLimit } from '../../shared/lib/map-limit.js';
 import { ChannelManagerClient } from '../../shared/mews/channel-manager-client.js';
 import { startMewsSimulator } from '../../shared/simulator/index.js';
 import { renderChart } from './chart.js';
+import { measureCli } from './cli.js';
 import { bundlePollProcess, runIsolatedPoll } from './isolated-poll.js';
 import { measureLatency, spread } from './latency.js';
 import { type BenchResults, chartInput, type IsolatedPoll, renderMarkdown } from './report.js';
@@ -35,15 +36,16 @@ const SIZES = {
   },
 } as const;
 /** Every part, in the order they run; BENCH_ONLY picks some. */
-const PARTS = ['big', 'steady', 'backfill', 'budget', 'limited', 'latency'] as const;
+const PARTS = ['big', 'steady', 'backfill', 'budget', 'limited', 'latency', 'cli'] as const;
 type Part = (typeof PARTS)[number];
 /** Which parts produce each part of the results (the others are carried over from the last run). */
-const PRODUCERS: Record<'steady' | 'backfills' | 'bigAccount' | 'budget' | 'latency', Part[]> = {
+const PRODUCERS: Record<'steady' | 'backfills' | 'bigAccount' | 'budget' | 'latency' | 'cli', Part[]> = {
   steady: ['steady', 'backfill'],
   backfills: ['backfill', 'limited'],
   bigAccount: ['big'],
   budget: ['budget'],
   latency: ['latency'],
+  cli: ['cli'],
 };
 const PER_ACCOUNT = 10;
 
@@ -106,6 +108,7 @@ export async function main(): Promise<void> {
     bigAccount: null,
     budget: null,
     latency: null,
+    cli: null,
     totalMs: 0,
   };
   const rigOptions = (label: string, limited = false) => ({
@@ -252,6 +255,20 @@ export async function main(): Promise<void> {
     for (const row of results.latency.rows) {
       const { median } = spread(row.samples);
       say(`  ${row.path} / ${row.change}: median ${median.toFixed(0)} ms (${row.samples.length} samples)`);
+    }
+  }
+
+  if (only.has('cli')) {
+    say(
+      `\n[${elapsed()}] (e) the CLI as a process: --help, a read with nothing running, with npm start running`,
+    );
+    results.cli = await measureCli({
+      samples: sizeName === 'small' ? 5 : 11,
+      coldSamples: sizeName === 'small' ? 3 : 5,
+      progress: say,
+    });
+    for (const row of results.cli.rows) {
+      say(`  ${row.label}: median ${row.medianMs.toFixed(0)} ms, ${row.ratio.toFixed(1)} x node -e 0`);
     }
   }
 

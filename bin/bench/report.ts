@@ -1,4 +1,5 @@
 import type { ChartInput } from './chart.js';
+import type { CliTimings } from './cli.js';
 import { type LatencyResults, spread } from './latency.js';
 import type { PollProcessOutput } from './poll-process.js';
 import type { CycleMeasurement } from './rig.js';
@@ -55,6 +56,8 @@ export interface BenchResults {
   } | null;
   /** Change at the simulator to event in the sink (absent in results from before it was measured). */
   latency?: LatencyResults | null;
+  /** The operator's CLI as a process, against `node -e 0` (absent in results from before it was measured). */
+  cli?: CliTimings | null;
   /** Parts of the results kept from earlier runs (a BENCH_ONLY run), with the run they come from. */
   carriedOver?: { part: string; from: string; machine: string }[];
   totalMs: number;
@@ -526,6 +529,24 @@ export function renderMarkdown(r: BenchResults, bundles: BundleRow[] | null, cha
             row.answerSamples.length > 0 ? ms(spread(row.answerSamples).median) : '-',
           ];
         }),
+      ),
+    );
+  }
+
+  const cli = r.cli;
+  if (cli) {
+    parts.push(
+      '',
+      '## (e) The CLI as a process',
+      '',
+      'The compiled CLI (`dist/provisioner.js`, what `npm ci` builds and `bin` installs), from spawn to exit, ' +
+        `median of ${cli.samples} runs (cold reads: fewer, each on a fresh state directory), and as a multiple of ` +
+        '`node -e 0` on the same machine. "Nothing running": no `npm start`; the command starts DynamoDB Local ' +
+        'and leaves it up for the next ones (it stops after PROVISIONER_DYNAMODB_IDLE_SECONDS, 300 s by default).',
+      '',
+      table(
+        ['command', 'runs', 'median', 'x node -e 0'],
+        cli.rows.map((row) => [row.label, String(row.samples.length), ms(row.medianMs), ratio(row.ratio, 1)]),
       ),
     );
   }
