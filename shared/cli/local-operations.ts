@@ -6,6 +6,11 @@ import { recordCycle } from '../local/cycle-record.js';
 import { appendDeadLetters, readDeadLetters, replaceDeadLetters } from '../local/dead-letter-file.js';
 import { openLocalServices } from '../local/local-services.js';
 import { type CycleReport, runCycle } from '../local/run-cycle.js';
+import {
+  checkStateEnvironment,
+  claimStateEnvironment,
+  refuseSeedAccounts,
+} from '../local/state-environment.js';
 import type { PollAccountMessage, SyncConnectionMessage } from '../ports/work-queue.js';
 import { CommandFailure } from './command-failure.js';
 import { cliMewsTransport, describeUnreachable, mewsTimeoutMs } from './mews-budget.js';
@@ -29,10 +34,21 @@ export async function openLocalOperations(
 ): Promise<Operations> {
   const env = options.env ?? process.env;
   const timeoutMs = mewsTimeoutMs(env);
+  const dir = config.stateDir;
+  const platformAddress = config.mews?.platformAddress;
+  // Refused before anything starts: this state directory belongs to another Mews environment.
+  await checkStateEnvironment(dir, platformAddress);
   const services = await openLocalServices(config, {
     mewsTransport: cliMewsTransport(env, options.progress ?? (() => {})),
   });
-  const dir = config.stateDir;
+  try {
+    const emails = (await services.store.listAccounts()).map((a) => a.email);
+    refuseSeedAccounts(dir, platformAddress, emails);
+    await claimStateEnvironment(dir, platformAddress);
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
   const unreachable = (report: CycleReport) =>
     report.unreachable ? describeUnreachable(report.unreachable, timeoutMs) : null;
 

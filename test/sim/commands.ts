@@ -355,6 +355,12 @@ const operatorCommand = fc.oneof(
   },
   {
     weight: 1,
+    arbitrary: index.map(
+      (i) => new SimCommand(`operator: replay the events of known connection #${i}`, (sim) => sim.replay(i)),
+    ),
+  },
+  {
+    weight: 1,
     arbitrary: fc
       .constantFrom(10 * 60_000, 6 * 3_600_000, 8 * 86_400_000)
       .map((ms) => new SimCommand(`time passes: ${ms / 60_000} min`, async (sim) => sim.timePasses(ms))),

@@ -256,6 +256,25 @@ export class Sim {
     this.trace.push(`operator releases the hold of ${email(index)} -> ${released ? 'released' : 'no hold'}`);
   }
 
+  /** `provisioner events replay --connection <id>`: a connection's outbox events published again, ids and all. */
+  async replay(index: number): Promise<void> {
+    const connections = [...this.raw.table.connections.keys()];
+    const id = connections[index % Math.max(1, connections.length)];
+    if (!id) {
+      this.trace.push('operator replays the events of a connection -> (none known)');
+      return;
+    }
+    const events = await this.store.listEventsFor(id);
+    let published = 0;
+    for (let i = 0; i < events.length; i += 10) {
+      const { failed } = await this.deps.publisher.publish(events.slice(i, i + 10));
+      published += Math.min(10, events.length - i) - failed.length;
+    }
+    this.trace.push(
+      `operator replays the events of ${this.#label(id)} -> ${published} of ${events.length} published`,
+    );
+  }
+
   /** Every dead letter goes back to its queue (a fresh message: receive count 0). */
   async redrive(): Promise<void> {
     for (const name of ['polls', 'syncs'] as const) {
