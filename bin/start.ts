@@ -31,15 +31,24 @@ const { secretMatcher } = await import('../shared/lib/secret-matcher.js');
 const DEMO_CONNECTION = 'fake-conn-harbour-docks';
 const started = Date.now();
 
-let config: ReturnType<typeof loadLocalConfig>;
-let startConfig: ReturnType<typeof loadStartConfig>;
-try {
-  config = loadLocalConfig(process.env);
-  startConfig = loadStartConfig(process.env);
-} catch (error) {
-  process.stderr.write(`npm start: ${(error as Error).message}\n`);
+// Every bad variable at once, the local configuration's and npm start's own.
+const problems: string[] = [];
+const attempt = <T>(load: () => T): T | undefined => {
+  try {
+    return load();
+  } catch (error) {
+    problems.push((error as Error).message);
+    return undefined;
+  }
+};
+const loadedConfig = attempt(() => loadLocalConfig(process.env));
+const loadedStartConfig = attempt(() => loadStartConfig(process.env));
+if (!loadedConfig || !loadedStartConfig) {
+  process.stderr.write(`npm start: ${problems.join('\n           ')}\n`);
   process.exit(2);
 }
+const config = loadedConfig;
+const startConfig = loadedStartConfig;
 const { intervalSeconds, refreshSeconds, webhookPort } = startConfig;
 // The secret integration webhooks carry in their URL: given, or a new random one per run (never printed).
 const integrationSecret = startConfig.integrationSecret ?? randomBytes(24).toString('base64url');
