@@ -94,6 +94,15 @@ describe('npm start', () => {
     expect(list.stderr).toBe('');
   }, 60_000);
 
+  it('keeps its console for people: warnings as text, JSON logs in the state directory, no colour when piped', async () => {
+    expect(output).toMatch(/^warn +account access failed +accountId=acc_/m);
+    expect(output).not.toMatch(/^\{"level"/m);
+    expect(output).not.toContain('\u001b[');
+    const log = (await readFile(join(stateDir, 'provisioner.log'), 'utf8')).trim().split('\n');
+    expect(log.length).toBeGreaterThan(0);
+    for (const line of log) expect(JSON.parse(line)).toHaveProperty('level');
+  });
+
   it('prints no token', () => {
     for (const secret of seedSecrets()) expect(output).not.toContain(secret);
   });
