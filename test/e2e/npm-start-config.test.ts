@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMewsSimulator } from '../../shared/simulator/index.js';
 
 /** `npm start` with a bad variable stops before starting anything, naming it and what it accepts. */
 let stateDir: string;
@@ -60,4 +61,48 @@ describe('npm start configuration', () => {
     expect(stderr).toMatch(/PROVISIONER_INTEGRATION_WEBHOOK_SECRET must be at least 32 URL-safe characters/);
     expect(stderr).not.toContain('short-secret');
   }, 60_000);
+});
+
+describe('npm start with nothing to poll', () => {
+  it('hints how to register an account, once, and prints no line per idle cycle', async () => {
+    // A Mews address of our own (a simulator playing the real one): npm start registers nothing.
+    const mews = await startMewsSimulator();
+    const dir = await mkdtemp(join(tmpdir(), 'provisioner-e2e-empty-'));
+    const { AWS_ENDPOINT_URL_DYNAMODB: _drop, ...rest } = process.env;
+    const child = spawn('npm', ['start', '--silent'], {
+      env: {
+        ...rest,
+        PROVISIONER_STATE_DIR: dir,
+        PROVISIONER_POLL_INTERVAL_SECONDS: '0.2',
+        PROVISIONER_LOG_LEVEL: 'info',
+        MEWS_PLATFORM_ADDRESS: mews.url,
+        MEWS_CLIENT_TOKEN: mews.clientToken,
+      },
+      detached: true,
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stdout += d;
+    });
+    const cyclesLogged = async () =>
+      (await readFile(join(dir, 'provisioner.log'), 'utf8').catch(() => '')).split('poll cycle scheduled')
+        .length - 1;
+    try {
+      // Five cycles have run (the log says so), whatever the time they took.
+      for (let i = 0; i < 600 && (await cyclesLogged()) < 5; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await cyclesLogged()).toBeGreaterThanOrEqual(5);
+      expect(stdout.match(/nothing to poll: no account is registered/g)).toHaveLength(1);
+      expect(stdout).toMatch(/accounts add <email>/);
+      expect(stdout.match(/^cycle \d+ at/gm)).toHaveLength(1);
+    } finally {
+      if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      await new Promise((resolve) => child.once('close', resolve));
+      await mews.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
