@@ -193,6 +193,27 @@ describe('run --once --json, connections by prefix, tables, dlq, events tail', (
     expect(run.stdout).not.toContain(EMAIL);
   });
 
+  it('run --once --json against a Mews that refuses: ok false, the reason, exit 1', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'provisioner-cli-console-refused-'));
+    try {
+      await cli(['accounts', 'add', EMAIL], {
+        PROVISIONER_STATE_DIR: elsewhere,
+        MEWS_PLATFORM_ADDRESS: 'http://127.0.0.1:9',
+      });
+      const run = await cli(['run', '--once', '--json'], {
+        PROVISIONER_STATE_DIR: elsewhere,
+        MEWS_PLATFORM_ADDRESS: 'http://127.0.0.1:9',
+        MEWS_TIMEOUT_SECONDS: '1',
+      });
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout);
+      expect(report).toMatchObject({ ok: false, error: expect.stringMatching(/127\.0\.0\.1:9/) });
+      expect(report.report.unreachable).not.toBeNull();
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('connections show and resync take a prefix with or without the ellipsis', async () => {
     const connections = JSON.parse((await cli(['connections', 'list', '--json'])).stdout) as { id: string }[];
     const id = connections[0]?.id as string;
