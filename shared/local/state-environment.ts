@@ -43,7 +43,7 @@ export function describeEnvironment(key: string): string {
 }
 
 /** A name for another environment's state directory: `.provisioner-demo`, `.provisioner-production`. */
-export function suggestedStateDir(key: string): string {
+function suggestedStateDir(key: string): string {
   if (key === SIMULATOR) return '.provisioner';
   const host = new URL(key).hostname;
   if (host === 'api.mews.com') return '.provisioner-production';
@@ -62,7 +62,7 @@ export async function readStateEnvironment(stateDir: string): Promise<StateEnvir
 }
 
 /** The state directory belongs to another Mews environment: exit 2, nothing changed. */
-export class StateEnvironmentMismatch extends ConfigError {
+class StateEnvironmentMismatch extends ConfigError {
   constructor(stateDir: string, recorded: string, wanted: string, message?: string) {
     const alternative = suggestedStateDir(wanted);
     super(
