@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stderrLogger } from '../adapters/local/stderr-logger.js';
 import type { LocalConfig } from '../config/local-config.js';
 import { packBatches } from '../lib/batches.js';
 import { recordCycle } from '../local/cycle-record.js';
@@ -40,6 +41,8 @@ export async function openLocalOperations(
   await checkStateEnvironment(dir, platformAddress);
   const services = await openLocalServices(config, {
     mewsTransport: cliMewsTransport(env, options.progress ?? (() => {})),
+    // JSON lines on stderr; PROVISIONER_LOG_FORMAT=text for lines a person reads.
+    logger: stderrLogger(config.logLevel, undefined, { format: config.logFormat ?? 'json' }),
   });
   try {
     const emails = (await services.store.listAccounts()).map((a) => a.email);
