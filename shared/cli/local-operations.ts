@@ -52,8 +52,11 @@ export async function openLocalOperations(
     await services.close();
     throw error;
   }
-  const unreachable = (report: CycleReport) =>
-    report.unreachable ? describeUnreachable(report.unreachable, timeoutMs) : null;
+  const unreachable = (report: CycleReport) => {
+    if (!report.unreachable) return null;
+    options.progress?.(''); // clears the last retry line before the reason is printed
+    return describeUnreachable(report.unreachable, timeoutMs);
+  };
 
   let lastReport: CycleReport | null = null;
   /** A cycle, or just the queued work when `schedule` is false; dead letters are kept on disk. */

@@ -123,6 +123,19 @@ describe('run --once against a Mews that cannot be reached', () => {
     expect(silent.accepted()).toBeGreaterThan(0);
   });
 
+  it('with the default bound (MEWS_TIMEOUT_SECONDS unset) a silent Mews is given up on in well under a minute', async () => {
+    const { cli } = await freshState('unreach-default');
+    for (const email of EMAILS) expect((await cli(['accounts', 'add', email])).code).toBe(0);
+    const silent = await silentServer();
+    const run = await cli(['run', '--once'], {
+      MEWS_PLATFORM_ADDRESS: silent.address,
+      MEWS_TIMEOUT_SECONDS: undefined,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`Mews cannot be reached at ${silent.address}`);
+    expect(run.stderr).toMatch(/gave up after 20 s/);
+  }, 60_000);
+
   it('a bad MEWS_TIMEOUT_SECONDS stops the command with exit 2, naming the variable', async () => {
     const { cli } = await freshState('unreach-config');
     const run = await cli(['run', '--once'], { MEWS_TIMEOUT_SECONDS: 'soon' });
