@@ -19,6 +19,8 @@ const SPECS: Record<string, Spec> = {
   run: { args: [], flags: ['once'] },
   status: { args: [], flags: [] },
   help: { args: ['command?'], flags: [] },
+  doctor: { args: [], flags: [] },
+  reset: { args: [], flags: ['yes'] },
   'accounts add': {
     args: ['<email>'],
     flags: ['label'],
