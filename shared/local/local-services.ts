@@ -1,8 +1,14 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../adapters/aws/dynamo-client.js';
 import { DynamoStateStore } from '../adapters/aws/dynamo-state-store.js';
-import { ensureTable, localDocumentClient, startDynamoDbLocal } from '../adapters/local/dynamodb-local.js';
+import {
+  ensureTable,
+  localDocumentClient,
+  localLowLevelClient,
+  startDynamoDbLocal,
+} from '../adapters/local/dynamodb-local.js';
 import { FileTokenVault } from '../adapters/local/file-token-vault.js';
 import { InProcessQueue } from '../adapters/local/in-process-queue.js';
 import { type DeliveredEvent, JsonlEventSink } from '../adapters/local/jsonl-event-sink.js';
@@ -161,11 +167,79 @@ async function keptDynamoDbLocal(stateDir: string, closers: (() => Promise<void>
     );
   }
   closers.push(() => touchKeptDynamoDb(stateDir));
-  const kept = await readKeptDynamoDb(stateDir);
-  if (kept) {
-    await touchKeptDynamoDb(stateDir);
-    return kept.endpoint;
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const record = keptDynamoDbRecord(stateDir);
+  for (let attempt = 0; ; attempt++) {
+    const kept = await readKeptDynamoDb(stateDir);
+    if (kept) {
+      await touchKeptDynamoDb(stateDir);
+      // It may be a moment old: started by a command running now.
+      if (await answers(kept.endpoint, 30_000)) return kept.endpoint;
+    }
+    // Claim the start, so two commands at once start one DynamoDB Local, not two on the same files.
+    try {
+      await writeFile(record, `${JSON.stringify({ pid: process.pid, starting: true })}\n`, {
+        flag: 'wx',
+        mode: 0o600,
+      });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 300) throw error;
+    }
+    const claim = await readClaim(record);
+    if (claim && !claim.endpoint && claim.pid !== process.pid && !alive(claim.pid)) {
+      await rm(record, { force: true }); // its command is gone
+    } else if (claim?.endpoint && !alive(claim.pid)) {
+      await rm(record, { force: true }); // its guard is gone
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
+  try {
+    return await startKept(stateDir, record);
+  } catch (error) {
+    if ((await readClaim(record))?.pid === process.pid) await rm(record, { force: true });
+    throw error;
+  }
+}
+
+async function readClaim(record: string): Promise<{ pid: number; endpoint?: string } | undefined> {
+  try {
+    return JSON.parse(await readFile(record, 'utf8')) as { pid: number; endpoint?: string };
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether DynamoDB Local answers on `endpoint` within `timeoutMs`. */
+async function answers(endpoint: string, timeoutMs: number): Promise<boolean> {
+  const client = localLowLevelClient(endpoint);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(1_000) });
+        return true;
+      } catch {
+        if (Date.now() > deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+async function startKept(stateDir: string, record: string): Promise<string> {
   const raw = process.env.PROVISIONER_DYNAMODB_IDLE_SECONDS;
   const idleSeconds = raw === undefined || raw === '' ? DEFAULT_IDLE_SECONDS : Number(raw);
   if (!Number.isFinite(idleSeconds) || idleSeconds <= 0) {
@@ -175,7 +249,7 @@ async function keptDynamoDbLocal(stateDir: string, closers: (() => Promise<void>
   }
   const local = await startDynamoDbLocal({
     dbPath: await dataDir(stateDir),
-    keep: { record: keptDynamoDbRecord(stateDir), idleSeconds, log: join(stateDir, 'dynamodb-local.log') },
+    keep: { record, idleSeconds, log: join(stateDir, 'dynamodb-local.log') },
   });
   return local.endpoint;
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,24 @@ describe('the compiled CLI', () => {
     expect(status.stderr).toMatch(/PROVISIONER_STATE_DIR/);
     await expect(stat(join(elsewhere, '.provisioner'))).rejects.toThrow();
   });
+
+  it('two commands at once on a fresh state directory start one DynamoDB Local between them', async () => {
+    const stateDir = join(scratch, 'together');
+    const env = localEnv({ PROVISIONER_STATE_DIR: stateDir, PROVISIONER_DYNAMODB_IDLE_SECONDS: '5' });
+    const [a, b] = await Promise.all([
+      run(CLI, ['status'], { env, cwd: scratch }),
+      run(CLI, ['accounts', 'list'], { env, cwd: scratch }),
+    ]);
+    expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
+    const javas = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => /^\S*java /.test(line) && line.includes(join(stateDir, 'dynamodb')));
+    expect(javas).toHaveLength(1);
+    const { javaPid } = JSON.parse(
+      await readFile(join(stateDir, 'dynamodb-local.json'), 'utf8'),
+    ) as KeptDynamoDb;
+    await until('it stops when idle', () => !alive(javaPid), 90_000);
+  }, 180_000);
 
   it('keeps one DynamoDB Local for the next commands and stops it once idle', async () => {
     const stateDir = join(scratch, 'state');

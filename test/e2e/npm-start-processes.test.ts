@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RuntimeFile } from '../../shared/local/runtime-file.js';
-import { alive, localEnv, run, startService, until } from './processes.js';
+import type { KeptDynamoDb, RuntimeFile } from '../../shared/local/runtime-file.js';
+import { alive, build, CLI, localEnv, run, startService, until } from './processes.js';
 
 /**
  * `npm start`'s processes: DynamoDB Local dies with it whatever kills it, a Ctrl-C drains the
@@ -71,12 +71,20 @@ describe('npm start and its DynamoDB Local', () => {
     await expect(stat(join(stateDir, 'runtime.json'))).rejects.toThrow();
   }, 300_000);
 
-  it('takes DynamoDB Local with it when killed with SIGKILL, and the next npm start takes over', async () => {
+  it('stops the DynamoDB Local a CLI command kept, takes its own with it when killed with SIGKILL, and the next npm start takes over', async () => {
+    // A CLI command without npm start leaves a DynamoDB Local running on the state directory.
+    build();
+    const read = await run(process.execPath, [CLI, 'status'], { env: env() });
+    expect(read.code).toBe(0);
+    const kept = JSON.parse(await readFile(join(stateDir, 'dynamodb-local.json'), 'utf8')) as KeptDynamoDb;
+    expect(alive(kept.javaPid)).toBe(true);
+
     const service = startService('npm', ['start'], env());
     services.push(service);
     const running = await runtime();
     const java = running.dynamodbPid as number;
     expect(alive(java)).toBe(true);
+    expect(alive(kept.javaPid)).toBe(false);
 
     process.kill(running.pid, 'SIGKILL');
     await until('DynamoDB Local is gone after kill -9 of npm start', () => !alive(java), 60_000);
