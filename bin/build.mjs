@@ -3,7 +3,7 @@
 // so nothing compiles at run time. Runs as `prepare` (so `npm ci` and `npm link` build it), and
 // before `npm start` / `npm run provisioner` (a few hundred ms; unchanged files are not rewritten).
 // dist/provisioner.js keeps bin/provisioner.ts' `#!/usr/bin/env node`. Offline: esbuild only. Node built-ins and every package stay external (resolved from node_modules).
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -38,11 +38,14 @@ for (const file of result.outputFiles) {
   await writeFile(temporary, file.text, { mode: 0o755 });
   await rename(temporary, file.path);
 }
-// Chunks of earlier builds (content-hashed names) are no longer referenced.
+// Chunks of earlier builds (content-hashed names) are no longer referenced; those of the last
+// ten minutes stay, for a command of an earlier build still running that loads one late.
 const current = new Set(result.outputFiles.map((f) => f.path));
 for (const name of await readdir(join(out, 'chunks')).catch(() => [])) {
   const path = join(out, 'chunks', name);
-  if (!current.has(path) && name.endsWith('.js')) await rm(path, { force: true });
+  if (current.has(path) || !name.endsWith('.js')) continue;
+  const { mtimeMs } = await stat(path);
+  if (Date.now() - mtimeMs > 10 * 60_000) await rm(path, { force: true });
 }
 // Read next to the bundle through `new URL('./seed.json', import.meta.url)`.
 // (whichever file the seed loader lands in).

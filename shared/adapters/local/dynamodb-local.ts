@@ -155,6 +155,10 @@ async function startOnPort(port: number, options: DynamoDbLocalOptions): Promise
     '-port',
     String(port),
     '-disableTelemetry',
+    // CORS for no real origin (the default is '*'): a web page in a browser on this machine cannot
+    // talk to it. SDK clients send no Origin and are unaffected.
+    '-cors',
+    'https://dynamodb-local.invalid',
   ];
   if (options.dbPath)
     args.push('-dbPath', resolve(options.dbPath)); // java runs in the jar's directory
