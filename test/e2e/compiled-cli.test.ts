@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,10 +62,9 @@ describe('the compiled CLI', () => {
       run(CLI, ['accounts', 'list'], { env, cwd: scratch }),
     ]);
     expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
-    const javas = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => /^\S*java /.test(line) && line.includes(join(stateDir, 'dynamodb')));
-    expect(javas).toHaveLength(1);
+    // Every DynamoDB Local started on this state directory logs to the same file.
+    const log = await readFile(join(stateDir, 'dynamodb-local.log'), 'utf8');
+    expect(log.match(/Initializing DynamoDB Local/g)).toHaveLength(1);
     const { javaPid } = JSON.parse(
       await readFile(join(stateDir, 'dynamodb-local.json'), 'utf8'),
     ) as KeptDynamoDb;
