@@ -6,10 +6,9 @@ import {
   type ConfigurationExtent,
   getConfigurationResponseSchema,
 } from '../../shared/mews/configuration.schema.js';
-import { MewsApiError, MewsError, type MewsOperation, MewsTransportError } from '../../shared/mews/errors.js';
+import { MewsApiError, type MewsOperation, MewsTransportError } from '../../shared/mews/errors.js';
 import { getPropertiesResponseSchema, type PropertiesResponse } from '../../shared/mews/properties.schema.js';
 import type { ChannelManagerApi } from '../../shared/ports/channel-manager-api.js';
-import { MewsFailure } from '../../shared/ports/mews-failure.js';
 import { SimulatedCrash } from './interleaver.js';
 
 /**
@@ -52,25 +51,13 @@ interface Rule {
   remaining: number;
 }
 
-export interface SimMewsOptions {
-  inner: MemoryChannelManager;
-  /**
-   * Give the use cases the HTTP client's error classes for the in-memory Mews' refusals and
-   * transient failures (MewsRefusal, MewsTransientFailure). See the simulation's report: the use
-   * cases test `instanceof MewsError`, which port failures built elsewhere do not satisfy.
-   */
-  translatePortFailures: boolean;
-}
-
 /** The in-memory Channel Manager with the simulation's faults on top. */
 export class SimMews implements ChannelManagerApi {
   readonly #inner: MemoryChannelManager;
-  readonly #translate: boolean;
   #rules: Rule[] = [];
 
-  constructor(options: SimMewsOptions) {
-    this.#inner = options.inner;
-    this.#translate = options.translatePortFailures;
+  constructor(inner: MemoryChannelManager) {
+    this.#inner = inner;
   }
 
   /** The next `times` calls of `operation` fail (or answer oddly) this way. */
@@ -106,11 +93,11 @@ export class SimMews implements ChannelManagerApi {
     }
     const fault = this.#take(operation);
     if (fault === 'odd-listing' || fault === 'empty-listing' || fault === 'partial-listing') {
-      if (answer === undefined) throw this.#translated(operation, failure);
+      if (answer === undefined) throw failure;
       return reshape(answer, fault);
     }
     if (fault) throw failureFor(operation, fault);
-    if (answer === undefined) throw this.#translated(operation, failure);
+    if (answer === undefined) throw failure;
     return answer;
   }
 
@@ -128,7 +115,7 @@ export class SimMews implements ChannelManagerApi {
     if (fault && fault !== 'odd-listing' && fault !== 'empty-listing' && fault !== 'partial-listing') {
       throw failureFor(operation, fault);
     }
-    if (answer === undefined) throw this.#translated(operation, failure);
+    if (answer === undefined) throw failure;
     // Through the client's schema, as Mews' JSON would go: with the echoed token, which it strips.
     return parseAnswer(operation, getConfigurationResponseSchema, {
       body: { ...answer, connectionToken, addedByMewsLater: { any: 'thing' } },
@@ -138,25 +125,6 @@ export class SimMews implements ChannelManagerApi {
   getChannels(): Promise<Channel[]> {
     return this.#inner.getChannels();
   }
-
-  #translated(operation: MewsOperation, error: unknown): unknown {
-    return this.#translate ? translatePortFailure(operation, error) : error;
-  }
-}
-
-/** A port failure (MewsRefusal, MewsTransientFailure) as the HTTP client's error classes say it. */
-export function translatePortFailure(operation: MewsOperation, error: unknown): unknown {
-  if (!(error instanceof MewsFailure) || error instanceof MewsError) return error;
-  if (error.kind === 'permanent') {
-    if (error.code === null) {
-      const status = (error as { status?: number | null }).status ?? 401;
-      return new MewsTransportError({ operation, reason: 'http-status', status });
-    }
-    return new MewsApiError({ operation, codes: [error.code], mewsMessage: error.message });
-  }
-  return error.code === null
-    ? new MewsTransportError({ operation, reason: 'network', causeCode: 'ECONNRESET' })
-    : new MewsApiError({ operation, codes: [error.code], mewsMessage: error.message });
 }
 
 function failureFor(operation: MewsOperation, fault: MewsFaultKind): Error {

@@ -42,7 +42,7 @@ import { scheduleRefreshes } from '../../shared/use-cases/schedule-refreshes.js'
 import { syncConnection } from '../../shared/use-cases/sync-connection.js';
 import { DEFAULT_POLICY, type UseCaseDeps } from '../../shared/use-cases/use-case-deps.js';
 import { Interleaver, type Invocation, SimulatedCrash, type StepPlan, type Task } from './interleaver.js';
-import { type FaultOperation, type MewsFaultKind, SimMews, translatePortFailure } from './sim-mews.js';
+import { type FaultOperation, type MewsFaultKind, SimMews } from './sim-mews.js';
 import {
   type Access,
   ALL_EMAILS,
@@ -122,7 +122,6 @@ export class Sim {
   };
   readonly mews: SimMews;
   readonly connector: MemoryConnector;
-  readonly #connector: ConnectorApi;
   readonly deps: UseCaseDeps;
   readonly logLines: string[] = [];
   /** What happened, step by step, as the service saw it (printed with a failure). */
@@ -150,7 +149,7 @@ export class Sim {
   /** Known bugs whose violations are not reported (exploration only: SIM_TOLERATE). */
   readonly #tolerate: ReadonlySet<string>;
 
-  constructor(options: { translatePortFailures: boolean; tolerate?: readonly string[] }) {
+  constructor(options: { tolerate?: readonly string[] } = {}) {
     this.#tolerate = new Set(options.tolerate ?? []);
     const hook = (call: PortCall) => {
       if (!TOKEN_PORTS.has(call.port)) this.#scan(`${call.port}.${call.method} arguments`, call.args);
@@ -173,21 +172,8 @@ export class Sim {
       polls: new MemoryWorkQueue<PollAccountMessage>({ onCall: hook, name: 'account-polls' }),
       syncs: new MemoryWorkQueue<SyncConnectionMessage>({ onCall: hook, name: 'connection-syncs' }),
     };
-    this.mews = new SimMews({
-      inner: new MemoryChannelManager({ world: this.world.mews, onCall: hook }),
-      translatePortFailures: options.translatePortFailures,
-    });
+    this.mews = new SimMews(new MemoryChannelManager({ world: this.world.mews, onCall: hook }));
     this.connector = new MemoryConnector({ world: this.world.mews, onCall: hook });
-    const connector = this.connector;
-    this.#connector = {
-      getConfiguration: async (accessToken) => {
-        try {
-          return await connector.getConfiguration(accessToken);
-        } catch (error) {
-          throw options.translatePortFailures ? translatePortFailure('getConfiguration', error) : error;
-        }
-      },
-    };
     const logger: Logger = {
       debug: (m, ...x) => this.#log('debug', m, x),
       info: (m, ...x) => this.#log('info', m, x),
@@ -233,7 +219,7 @@ export class Sim {
   }
 
   #connectorFor(invocation: Invocation): ConnectorApi {
-    return this.interleaver.bind(this.#connector, invocation);
+    return this.interleaver.bind(this.connector, invocation);
   }
 
   // ---------------------------------------------------------------- setup and operator commands

@@ -28,7 +28,6 @@ const INITIAL_ACCOUNTS = [0, 1, 2, 4];
 
 async function history(cmds: Iterable<fc.AsyncCommand<Record<string, never>, Sim>>): Promise<void> {
   const sim = new Sim({
-    translatePortFailures: process.env.SIM_RAW_PORT_FAILURES !== '1',
     tolerate: process.env.SIM_TOLERATE?.split(',') ?? [],
   });
   for (const i of INITIAL_ACCOUNTS) await sim.register(i);
