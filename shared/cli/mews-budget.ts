@@ -42,7 +42,7 @@ export function cliMewsTransport(env: Record<string, string | undefined>, progre
 export function describeUnreachable(u: MewsUnreachableReport, timeoutMs: number): string {
   return (
     `Mews cannot be reached at ${u.address ?? 'the configured platform address'}: ${u.cause} ` +
-    `(${u.operation}, gave up after ${timeoutMs / 1000} s, MEWS_TIMEOUT_SECONDS). ` +
+    `(${u.operation}${u.attempts ? `, ${u.attempts} attempt(s)` : ''}; a call gives up after ${timeoutMs / 1000} s, MEWS_TIMEOUT_SECONDS). ` +
     'Check MEWS_PLATFORM_ADDRESS (or --platform-address) and your network; `provisioner doctor` checks it all.'
   );
 }

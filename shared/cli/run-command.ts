@@ -14,7 +14,11 @@ it says so once, naming the address, and the remaining polls are not attempted (
 
 /** A local cycle's report, one line per account (emails masked). */
 export function formatCycleReport(report: CycleReport, accounts: Map<string, Account>): string {
-  const lines = [`polled ${report.accounts} account(s)`];
+  const lines = [
+    report.unreachable
+      ? `polled ${report.polls.size} of ${report.accounts} account(s)`
+      : `polled ${report.accounts} account(s)`,
+  ];
   for (const [accountId, outcome] of report.polls) {
     const who = `${accountId} (${maskEmail(accounts.get(accountId)?.email ?? '')})`;
     if (outcome.status === 'polled') {

@@ -54,6 +54,8 @@ export interface MewsUnreachableReport {
   cause: string;
   /** The failure's own message. */
   error: string;
+  /** Attempts the call made before it gave up, when known. */
+  attempts: number | null;
 }
 
 /** The circuit breaker of one cycle: open after the first unreachable failure. */
@@ -84,11 +86,13 @@ function circuitBreaker() {
 
 function describeUnreachable(error: MewsFailure): MewsUnreachableReport {
   const describe = (error as { describeCause?: () => string }).describeCause;
+  const attempts = (error as { attempts?: unknown }).attempts;
   return {
     address: error.address,
     operation: error.operation,
     cause: typeof describe === 'function' ? describe.call(error) : error.message,
     error: error.message,
+    attempts: typeof attempts === 'number' ? attempts : null,
   };
 }
 

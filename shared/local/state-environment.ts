@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ConfigError } from '../config/local-config.js';
 import { maskEmail } from '../domain/mask-email.js';
 import { loadDefaultSeed } from '../simulator/default-seed.js';
@@ -64,7 +64,11 @@ export async function readStateEnvironment(stateDir: string): Promise<StateEnvir
 /** The state directory belongs to another Mews environment: exit 2, nothing changed. */
 class StateEnvironmentMismatch extends ConfigError {
   constructor(stateDir: string, recorded: string, wanted: string, message?: string) {
-    const alternative = suggestedStateDir(wanted);
+    const suggested = suggestedStateDir(wanted);
+    const alternative =
+      basename(stateDir) === suggested
+        ? `${suggested}-${wanted === SIMULATOR ? 'simulator' : 'other'}`
+        : suggested;
     super(
       message ??
         `the state directory ${stateDir} belongs to ${describeEnvironment(recorded)}, not ${describeEnvironment(wanted)}: ` +

@@ -102,6 +102,7 @@ describe('run --once against a Mews that cannot be reached', () => {
     expect(run.stderr).toMatch(/connection refused \(ECONNREFUSED\)/);
     expect(run.stderr.match(/cannot be reached/g)).toHaveLength(1);
     expect(run.stderr).toMatch(/6 poll\(s\) not attempted/);
+    expect(run.stdout).toMatch(/^polled 0 of 6 account\(s\)/);
     expect(run.stdout).not.toMatch(/gave up on/);
     expect(progress.some((p) => /attempt 1 of \d+ failed \(connection refused/.test(p))).toBe(true);
 
@@ -133,7 +134,7 @@ describe('run --once against a Mews that cannot be reached', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`Mews cannot be reached at ${silent.address}`);
-    expect(run.stderr).toMatch(/gave up after 20 s/);
+    expect(run.stderr).toMatch(/a call gives up after 20 s, MEWS_TIMEOUT_SECONDS/);
   }, 60_000);
 
   it('a bad MEWS_TIMEOUT_SECONDS stops the command with exit 2, naming the variable', async () => {
