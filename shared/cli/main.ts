@@ -53,7 +53,8 @@ Options:
 
 Environment (local runs): MEWS_PLATFORM_ADDRESS, MEWS_CLIENT_TOKEN, PROVISIONER_STATE_DIR,
 PROVISIONER_TABLE_NAME, PROVISIONER_EVENT_SOURCE, PROVISIONER_LOG_LEVEL,
-MEWS_RATE_LIMIT_RPS, MEWS_RATE_LIMIT_BURST, AWS_ENDPOINT_URL_DYNAMODB (use that DynamoDB
+MEWS_RATE_LIMIT_RPS, MEWS_RATE_LIMIT_BURST, MEWS_TIMEOUT_SECONDS (how long one Mews call may take,
+retries included; default 20), AWS_ENDPOINT_URL_DYNAMODB (use that DynamoDB
 instead of starting DynamoDB Local). Tables fit the terminal (COLUMNS); piped, nothing is cut.
 
 Exit codes: 0 done; 1 failed (the message says why: unknown id, unreachable store, AWS error);
