@@ -161,14 +161,22 @@ say(
 say(`Polling every ${intervalSeconds} s. Ctrl-C stops. Try: npm run -s provisioner -- connections list`);
 
 let stopping = false;
+let stoppingAt = 0;
 /** Settles when the running cycle (with its demo step) is done; `wake` cuts the pause between cycles short. */
 let cycleDone: Promise<void> = Promise.resolve();
 let wake = () => {};
 // Stop in order: the in-flight cycle drains, then the webhook and its queued work, then the
 // store's clients and the simulator, and DynamoDB Local last (everything before may still write).
 const stop = async () => {
-  if (stopping) return;
+  if (stopping) {
+    // A second Ctrl-C (not the same one delivered twice, by the terminal and by npm): do not wait
+    // for the cycle (DynamoDB Local's guard stops it as we exit).
+    if (Date.now() - stoppingAt < 1_000) return;
+    process.stderr.write('npm start: stopping now, without waiting for the cycle\n');
+    process.exit(130);
+  }
   stopping = true;
+  stoppingAt = Date.now();
   wake();
   await cycleDone;
   await removeRuntimeFile(config.stateDir);
