@@ -71,6 +71,35 @@ describe('npm start and its DynamoDB Local', () => {
     await expect(stat(join(stateDir, 'runtime.json'))).rejects.toThrow();
   }, 300_000);
 
+  it('on Ctrl-C, lets the cycle in flight finish and record itself before DynamoDB Local stops', async () => {
+    const service = startService('npm', ['start'], env());
+    services.push(service);
+    const running = await runtime();
+    await until('a cycle ran', () => /accounts polled/.test(service.output()), 120_000);
+    const admin = (route: string, body?: unknown) =>
+      fetch(`${running.simulatorAddress}/_admin/${route}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).then((r) => r.json() as Promise<{ calls?: { getProperties?: number } }>);
+    // Every poll from now on takes a while at Mews: the next cycle is in flight for seconds.
+    await admin('addFault', { operation: 'getProperties', latencyMs: 3_000 });
+    await admin('clearCalls', {});
+    await until(
+      'a slow poll is in flight',
+      async () => ((await admin('calls')).calls?.getProperties ?? 0) > 0,
+      60_000,
+    );
+    const before = await readFile(join(stateDir, 'last-cycle.json'), 'utf8');
+
+    process.kill(-(service.child.pid as number), 'SIGINT');
+    await service.closed;
+    const after = await readFile(join(stateDir, 'last-cycle.json'), 'utf8');
+    expect(JSON.parse(after).at > JSON.parse(before).at).toBe(true);
+    expect(service.output()).not.toMatch(/could not run|ECONNREFUSED/);
+    await until('DynamoDB Local stopped', () => !alive(running.dynamodbPid as number), 30_000);
+  }, 300_000);
+
   it('stops the DynamoDB Local a CLI command kept, takes its own with it when killed with SIGKILL, and the next npm start takes over', async () => {
     // A CLI command without npm start leaves a DynamoDB Local running on the state directory.
     build();
