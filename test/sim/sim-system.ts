@@ -998,8 +998,10 @@ export class Sim {
     for (const [id] of live) {
       if (!id.startsWith('con_') || listedBy.has(id as ConnectionId)) continue;
       const c = table.connections.get(id as ConnectionId);
-      const unowned = c?.status === 'removed' && table.membershipsOfConnection(c.id).length === 0;
-      if (unowned && this.#tolerate.has('orphan-after-unregister')) continue;
+      // Removed but listed again by an account (membership pending, as docs/lifecycle.md has it, e.g.
+      // while its account is refused): the token is in use. Removed and listed by nobody: an orphan.
+      if (c?.status === 'removed' && table.membershipsOfConnection(c.id).length > 0) continue;
+      if (c?.status === 'removed' && this.#tolerate.has('orphan-after-unregister')) continue;
       if (!c || c.status === 'removed')
         v.push(
           `orphan secret: ${this.#label(id)} is ${c ? 'removed' : 'unknown'} but its token is live in the vault`,
