@@ -391,7 +391,7 @@ describe('429 storms and slow answers', () => {
   ];
 
   it.each(slow)(
-    '%s: every attempt times out, the call gives up after the retry bound',
+    '%s: every attempt times out, the call gives up after the retry bound and reports Mews unreachable',
     async (name, fault) => {
       p.services.mews = mewsClient({ timeoutMs: TIMEOUT_MS });
       const before = await snapshot();
@@ -402,14 +402,16 @@ describe('429 storms and slow answers', () => {
       const report = await runCycle(p.services, { maxAttempts: 1 });
 
       const took = performance.now() - started;
-      expect(report.deadLetters).toHaveLength(1);
-      expect(report.deadLetters[0]?.error).toMatch(/getProperties failed: timed out/);
+      // A Mews that does not answer is unreachable: the cycle stops there, nothing is dead-lettered.
+      expect(report.deadLetters).toEqual([]);
+      expect(report.unreachable?.error).toMatch(/getProperties failed: timed out/);
+      expect(report.skipped.map((m) => m.kind)).toContain('poll-account');
       expect(receptionCalls(since)).toBe(CALLS_PER_DELIVERY);
       const diff = diffState(before, await snapshot());
       expect(diff).toEqual(EMPTY_DIFF);
       record(
         `getProperties: ${name}`,
-        `${CALLS_PER_DELIVERY} attempts x ${TIMEOUT_MS} ms, gave up after ${Math.round(took)} ms: ${report.deadLetters[0]?.error}`,
+        `${CALLS_PER_DELIVERY} attempts x ${TIMEOUT_MS} ms, gave up after ${Math.round(took)} ms: ${report.unreachable?.error}`,
         diff,
       );
       await settle();
@@ -658,7 +660,7 @@ describe('CLI arguments', () => {
       ['accounts', 'remove', 'nobody@nowhere.example'],
       {},
       1,
-      /no such account: that email is not registered/,
+      /no such account: acc_[0-9a-f]{16} is not registered/,
     ],
     [['accounts', 'frob'], {}, 2, /unknown accounts command 'frob'/],
     [
@@ -668,7 +670,12 @@ describe('CLI arguments', () => {
       /no connection con_000000000000000000000000/,
     ],
     [['connections', 'show', 'not-an-id'], {}, 2, /'not-an-id' is not a connection id/],
-    [['connections', 'show', 'con_0123456789ABCDEF01234567'], {}, 2, /is not a connection id/],
+    [
+      ['connections', 'show', 'con_0123456789ABCDEF01234567'],
+      {},
+      1,
+      /no connection con_0123456789abcdef01234567/,
+    ],
     [['connections', 'show'], {}, 2, /missing <id>/],
     [['frobnicate'], {}, 2, /unknown command 'frobnicate'/],
     [['connections', 'list', '--bogus'], {}, 2, /--bogus/],
@@ -677,13 +684,13 @@ describe('CLI arguments', () => {
       ['accounts', 'list'],
       { PROVISIONER_TABLE_NAME: 'no spaces!' },
       2,
-      /PROVISIONER_TABLE_NAME must be a DynamoDB table name/,
+      /PROVISIONER_TABLE_NAME="no spaces!" must be a DynamoDB table name/,
     ],
     [
       ['accounts', 'list'],
       { MEWS_PLATFORM_ADDRESS: 'not a url' },
       2,
-      /MEWS_PLATFORM_ADDRESS must be the Mews platform address/,
+      /MEWS_PLATFORM_ADDRESS="not a url" must be the Mews platform address/,
     ],
     [['accounts', 'list'], { MEWS_CLIENT_TOKEN: undefined }, 2, /MEWS_CLIENT_TOKEN is missing/],
     [['accounts', 'list'], { PROVISIONER_LOG_LEVEL: 'loud' }, 2, /PROVISIONER_LOG_LEVEL/],
