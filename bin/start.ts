@@ -75,6 +75,15 @@ try {
   process.exit(1);
 }
 await stopKeptDynamoDb(config.stateDir);
+// A state directory belongs to one Mews environment (the simulator, demo or production).
+const { claimStateEnvironment } = await import('../shared/local/state-environment.js');
+try {
+  await claimStateEnvironment(config.stateDir, config.mews?.platformAddress);
+} catch (error) {
+  await releaseLock();
+  process.stderr.write(`npm start: ${(error as Error).message}\n`);
+  process.exit(2);
+}
 // Logs: with PROVISIONER_LOG_FORMAT=json, JSON lines on stderr only; otherwise warnings for people
 // on the console and every line (info and up) as JSON in <state dir>/provisioner.log.
 const logFile = join(config.stateDir, 'provisioner.log');

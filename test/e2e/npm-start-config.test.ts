@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,23 @@ describe('npm start configuration', () => {
     expect(stderr).toMatch(/MEWS_SIMULATOR_PORT="x" must be a port number/);
     expect(stderr).toMatch(/PROVISIONER_INTEGRATION_WEBHOOK_SECRET must be at least 32 URL-safe characters/);
     expect(stderr).not.toContain('short-secret');
+  }, 60_000);
+});
+
+describe('npm start on a state directory of another Mews environment', () => {
+  it('refuses with exit 2, naming both environments, and starts nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'provisioner-e2e-env-'));
+    try {
+      const record = { platformAddress: 'https://api.mews-demo.com', since: '2026-12-01T00:00:00.000Z' };
+      await writeFile(join(dir, 'environment.json'), JSON.stringify(record), { mode: 0o600 });
+      const { code, stderr, stdout } = await npmStart({ PROVISIONER_STATE_DIR: dir });
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/api\.mews-demo\.com/);
+      expect(stderr).toMatch(/simulator/);
+      expect(stdout).not.toMatch(/Polling every/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 
