@@ -14,7 +14,7 @@ import { Sim } from './sim-system.js';
  * (`--runs N`), SIM_PATH jumps straight to a reported shrunk history.
  */
 
-const DEFAULT_RUNS = 250;
+const DEFAULT_RUNS = 400;
 const runs = Number(process.env.SIM_RUNS ?? DEFAULT_RUNS);
 const seed =
   process.env.SIM_SEED === undefined
@@ -26,7 +26,13 @@ const replayPath = process.env.SIM_REPLAY;
 /** Initially registered: both employees of ent0, one of ent1 and ent2. */
 const INITIAL_ACCOUNTS = [0, 1, 2, 4];
 
+const progressEvery = Number(process.env.SIM_PROGRESS ?? 0);
+let ran = 0;
+
 async function history(cmds: Iterable<fc.AsyncCommand<Record<string, never>, Sim>>): Promise<void> {
+  ran++;
+  if (progressEvery > 0 && ran % progressEvery === 0)
+    process.stderr.write(`simulation: ${ran} histories run\n`);
   const sim = new Sim({
     tolerate: process.env.SIM_TOLERATE?.split(',') ?? [],
   });
