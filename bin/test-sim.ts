@@ -37,6 +37,9 @@ try {
   process.exit(2);
 }
 
+// Exploring: a new seed each run unless one is given (npm test keeps its fixed one); the seed is printed.
+parsed.env.SIM_SEED ??= process.env.SIM_SEED ?? String((Date.now() ^ (Math.random() * 0x7fffffff)) | 0);
+
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 const child = spawn(process.execPath, [vitest, 'run', '--project', 'fast', 'test/sim', ...parsed.rest], {
   stdio: 'inherit',
