@@ -66,6 +66,23 @@ const REFRESH_ALL = { intervalMs: 3_600_000, windowMs: 3_600_000 };
 /** Ports whose calls carry tokens by design: their arguments are not scanned. */
 const TOKEN_PORTS = new Set(['TokenVault', 'IntegrationTokenVault', 'ChannelManagerApi', 'ConnectorApi']);
 
+/**
+ * Bugs the simulation found that are not fixed yet, by the key SIM_TOLERATE takes to stop reporting
+ * one while exploring for others. Not for the default run: there every invariant holds strictly.
+ */
+export const KNOWN_BUGS = {
+  'failed-after-provisioned':
+    'a sync that Mews refused appends Connection Provisioning Failed unconditionally, after a concurrent sync provisioned the connection',
+  'lost-miss-update':
+    "two polls of one account at once: the older answer's miss count overwrites the newer answer's listing (updateMissingPolls is unconditional)",
+  'orphan-after-unregister':
+    "a removed connection listed again has its token stored again; its account unregistered, nobody ever schedules the token's deletion",
+  'webhook-order':
+    "integration webhooks are applied in arrival order: delivered out of order, the state is not Mews' truth",
+  'integration-token-after-delete':
+    "IntegrationApiKeyCreated racing IntegrationDeleted restores the deleted integration's access token",
+} as const;
+
 export type QueueName = 'polls' | 'syncs';
 
 export type WorldChange =
@@ -129,7 +146,7 @@ export class Sim {
   readonly violations: string[] = [];
 
   // ---- the model ----
-  /** Successful getProperties answers of completed polls, per account (current registration). */
+  /** Successful getProperties answers polls have acted on (see #applied), per account (current registration). */
   readonly #answers = new Map<AccountId, Answer[]>();
   #answerSeq = 0;
   /** Every outbox event written, in write order. */
@@ -150,7 +167,14 @@ export class Sim {
   readonly #tolerate: ReadonlySet<string>;
 
   constructor(options: { tolerate?: readonly string[] } = {}) {
-    this.#tolerate = new Set(options.tolerate ?? []);
+    const tolerate = (options.tolerate ?? []).filter((key) => key !== '');
+    const unknown = tolerate.filter((key) => !(key in KNOWN_BUGS));
+    if (unknown.length > 0) {
+      throw new Error(
+        `SIM_TOLERATE: unknown key(s) ${unknown.join(', ')}; known: ${Object.keys(KNOWN_BUGS).join(', ')}`,
+      );
+    }
+    this.#tolerate = new Set(tolerate);
     const hook = (call: PortCall) => {
       if (!TOKEN_PORTS.has(call.port)) this.#scan(`${call.port}.${call.method} arguments`, call.args);
       return this.interleaver.hook(call);
@@ -969,9 +993,7 @@ export class Sim {
       ) {
         // Never provisioned: discovered, or removed (docs/lifecycle.md: refused while removed and never
         // provisioned leaves it removed, its membership pending). Provisioned before: deactivated.
-        if (!(c.status === 'removed' && this.#tolerate.has('relisted-disabled'))) {
-          v.push(`${label} is listed and disabled in Mews but ${c.status}`);
-        }
+        v.push(`${label} is listed and disabled in Mews but ${c.status}`);
       }
       if (live.get(id) !== token) v.push(`${label} is listed but its token is not (live) in the vault`);
       for (const accountId of accounts) {

@@ -5,13 +5,31 @@ import { Sim } from './sim-system.js';
 
 /**
  * The deterministic simulation of the whole service (DESIGN.md, "Where the rules live"): the real
- * use cases over the in-memory adapters, through random histories of changes in Mews' world, the
- * service's work delivered late, twice, out of order and interleaved at every port call, faults,
- * crashes and dead letters; the invariants are checked after every step, and at the end, once
- * faults stop and a few clean cycles ran, the state must be Mews' truth.
+ * use cases over the in-memory adapters (shared/adapters/memory/), through random histories of
+ * changes in Mews' world (connections added, removed, reconnected, moved between the accounts of an
+ * enterprise and between enterprises, disabled and enabled, configurations changed a little or
+ * hugely, tokens revoked, employees locked out and their access changed, integrations installed
+ * and changed), the service's work (polls, syncs, refreshes, relays, change notifications,
+ * integration webhooks) delivered late, twice, out of order and interleaved at every port call,
+ * faults (transient, permanent, malformed and odd Mews answers, EventBridge throttling), crashes at
+ * any port call, dead letters and redrives, and operators (accounts registered, removed and
+ * registered again, holds released, events replayed).
  *
- * SIM_SEED replays a run (`npm run test:sim -- --seed S`), SIM_RUNS sets how many histories
- * (`--runs N`), SIM_PATH jumps straight to a reported shrunk history.
+ * Checked after every step (sim-system.ts): each connection's, account's and integration's events
+ * follow its state machine, and the state says what its events said; a removal only after every
+ * account that listed the connection missed it on its two latest successful polls the service
+ * acted on, and never while one of its accounts is held; one event id is one fact (content and,
+ * once published, detail-type and subject); every event matches its schema and fits a 256 KB
+ * EventBridge entry; no token, access token or client token outside the vault (state writes, queue
+ * messages, published events, log lines); no use case fails with anything but a crash or a
+ * transient Mews failure. At the end, once faults stop and clean cycles ran: the state is Mews'
+ * truth (sim-system.ts, checkConverged), nothing pending, dead-lettered or orphaned.
+ *
+ * Knobs (environment): SIM_SEED replays a run (`npm run test:sim -- --seed S`), SIM_RUNS sets how
+ * many histories (`--runs N`); a failure prints SIM_PATH and SIM_REPLAY, which run just its shrunk
+ * history. SIM_PROGRESS=N reports every N histories. SIM_TOLERATE=key,... stops reporting a known
+ * bug while exploring for others (keys in sim-system.ts: failed-after-provisioned,
+ * lost-miss-update, orphan-after-unregister, webhook-order, integration-token-after-delete).
  */
 
 const DEFAULT_RUNS = 400;
