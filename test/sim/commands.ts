@@ -280,6 +280,30 @@ const stepCommand = fc
       ),
   );
 
+/**
+ * Two polls of one account at once (SQS delivers a message twice; a notification's poll beside the
+ * schedule's), their answers made to differ: one of them glitched (an empty or partial listing), or
+ * Mews' world changing between their port calls.
+ */
+const racingPollsCommand = fc
+  .record({
+    email: fc.nat({ max: 5 }),
+    glitch: fc.constantFrom<MewsFaultKind | 'none'>('empty-listing', 'partial-listing', 'none'),
+    change: fc.option(worldChange, { nil: null, freq: 2 }),
+    plan,
+  })
+  .map(
+    ({ email, glitch, change, plan }) =>
+      new SimCommand(
+        `two polls of ${emailAt(email)} at once${glitch === 'none' ? '' : ` (one answer: ${glitch})`}${change ? `, while ${describeChange(change)}` : ''}${describePlan(plan, 2)}`,
+        async (sim) => {
+          if (glitch !== 'none') sim.injectMewsFault('getProperties', glitch, 1);
+          const polls: Participant[] = [{ kind: 'poll', email, dup: 'concurrent' }];
+          await sim.step(change ? [...polls, { kind: 'world', change }] : polls, plan);
+        },
+      ),
+  );
+
 const cycleCommand = fc.constant(
   new SimCommand('a whole cycle: schedule polls, drain the polls, drain the syncs, relay', async (sim) => {
     await sim.step([{ kind: 'schedule', refresh: false }], NO_PLAN);
@@ -378,6 +402,7 @@ export const historyArbitrary = (replayPath?: string) =>
       stepCommand,
       cycleCommand,
       cycleCommand,
+      racingPollsCommand,
       worldCommand,
       worldCommand,
       mewsFaultCommand,

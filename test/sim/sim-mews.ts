@@ -35,7 +35,10 @@ export const MEWS_FAULTS = [
   'refused-7',
   'refused-8',
   'refused-9',
-  /** getProperties only, valid answers: tokens as the deprecated `code`, duplicates, a property twice. */
+  /**
+   * getProperties only (a getConfiguration call they hit answers as usual), valid answers: tokens
+   * as the deprecated `code`, duplicates, a property twice.
+   */
   'odd-listing',
   /** getProperties only, valid but wrong: nothing listed, or only the first property. */
   'empty-listing',
