@@ -75,8 +75,8 @@ export const KNOWN_BUGS = {
     'a sync that Mews refused appends Connection Provisioning Failed unconditionally, after a concurrent sync provisioned the connection',
   'lost-miss-update':
     "two polls of one account at once: the older answer's miss count overwrites the newer answer's listing (updateMissingPolls is unconditional)",
-  'orphan-after-unregister':
-    "a removed connection listed again has its token stored again; its account unregistered, nobody ever schedules the token's deletion",
+  'orphan-token':
+    "a poll that saw a connection listed stores its token again after a concurrent removal scheduled its deletion (or the removed connection's account is unregistered after a re-listing): removed, listed by nobody, its token live for good",
   'webhook-order':
     "integration webhooks are applied in arrival order: delivered out of order, the state is not Mews' truth",
   'integration-token-after-delete':
@@ -1038,7 +1038,7 @@ export class Sim {
       // Removed but listed again by an account (membership pending, as docs/lifecycle.md has it, e.g.
       // while its account is refused): the token is in use. Removed and listed by nobody: an orphan.
       if (c?.status === 'removed' && table.membershipsOfConnection(c.id).length > 0) continue;
-      if (c?.status === 'removed' && this.#tolerate.has('orphan-after-unregister')) continue;
+      if (c?.status === 'removed' && this.#tolerate.has('orphan-token')) continue;
       if (!c || c.status === 'removed')
         v.push(
           `orphan secret: ${this.#label(id)} is ${c ? 'removed' : 'unknown'} but its token is live in the vault`,
