@@ -98,14 +98,16 @@ test(`simulation: ${runs} random histories of the whole service (seed ${seed})`,
         .map((c, i) => `  ${String(i + 1).padStart(3)}. ${c.toString()}`)
         .join('\n')
     : '(none)';
+  const tolerance =
+    process.env.SIM_TOLERATE === undefined ? '' : `SIM_TOLERATE='${process.env.SIM_TOLERATE}' `;
   const replay = /replayPath=("(?:[^"\\]|\\.)*")/.exec(String(details.counterexample?.[0] ?? ''))?.[1];
   const error =
     details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   expect.fail(
     [
       `The simulation found a history that breaks the service (after ${details.numRuns} histories, shrunk ${details.numShrinks} times).`,
-      `Replay: npm run test:sim -- --seed ${seed} --runs ${runs}`,
-      `Just the shrunk history: SIM_PATH='${details.counterexamplePath}' SIM_REPLAY='${replay ? JSON.parse(replay) : ''}' npm run test:sim -- --seed ${seed}`,
+      `Replay: ${tolerance}npm run test:sim -- --seed ${seed} --runs ${runs}`,
+      `Just the shrunk history: ${tolerance}SIM_PATH='${details.counterexamplePath}' SIM_REPLAY='${replay ? JSON.parse(replay) : ''}' npm run test:sim -- --seed ${seed}`,
       '',
       'The shrunk history (commands):',
       shrunk,
