@@ -4,7 +4,7 @@
  * the default, `full`, is 10 / 100 / 1,000 accounts, a backfill of 10,000 connections with and
  * without a Mews rate limit, one account of 5,000 connections, and how long a change at the simulator
  * takes to reach the event sink (by poll and by change notification). Writes
- * bench/results/bench.{json,md,png} (`bench-small.*` for the small size). Other knobs:
+ * bench/results/bench.{json,md,svg} (`bench-small.*` for the small size). Other knobs:
  * BENCH_RATE_LIMIT_RPS (50), BENCH_CONCURRENCY (4), BENCH_LIMITED_CONCURRENCY (16, the limited
  * backfill), BENCH_JVM_ARGS (DynamoDB Local's JVM options), PROVISIONER_POLL_INTERVAL_SECONDS (5, the
  * cycle interval of the latency part), BENCH_ONLY (a comma list of big, steady, backfill, budget,

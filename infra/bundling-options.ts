@@ -10,3 +10,22 @@ export const REQUIRE_BANNER =
   "import { createRequire as __mpCreateRequire } from 'node:module'; const require = __mpCreateRequire(import.meta.url);";
 
 export const MAIN_FIELDS = ['module', 'main'];
+
+/**
+ * The same build as esbuild options, for the scripts that bundle a function outside CDK (the bundle
+ * report): what `NodejsFunction` passes esbuild with the bundling props in base-function.ts.
+ */
+export function functionBuildOptions(projectRoot: string) {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: ESBUILD_TARGET,
+    mainFields: MAIN_FIELDS,
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    banner: { js: REQUIRE_BANNER },
+    tsconfig: `${projectRoot}/tsconfig.json`,
+  } as const;
+}

@@ -10,7 +10,7 @@ import { renderChart } from './chart.js';
 import { measureCli } from './cli.js';
 import { bundlePollProcess, runIsolatedPoll } from './isolated-poll.js';
 import { measureLatency, spread } from './latency.js';
-import { type BenchResults, chartInput, type IsolatedPoll, renderMarkdown } from './report.js';
+import { type BenchResults, bundleRows, chartInput, type IsolatedPoll, renderMarkdown } from './report.js';
 import { Rig } from './rig.js';
 
 /**
@@ -397,10 +397,10 @@ async function writeResults(results: BenchResults, base: string, say: (line: str
   const bundles = existsSync(bundlesFile)
     ? (JSON.parse(await readFile(bundlesFile, 'utf8')) as unknown)
     : null;
-  const markdown = renderMarkdown(results, Array.isArray(bundles) ? bundles : null, `${base}.png`);
+  const markdown = renderMarkdown(results, bundleRows(bundles), `${base}.svg`);
   await writeFile(join(resultsDir, `${base}.json`), `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(join(resultsDir, `${base}.md`), markdown);
-  await writeFile(join(resultsDir, `${base}.png`), renderChart(chartInput(results)));
+  await writeFile(join(resultsDir, `${base}.svg`), await renderChart(chartInput(results)));
   say(`\n${markdown}`);
-  say(`wrote bench/results/${base}.json, ${base}.md and ${base}.png`);
+  say(`wrote bench/results/${base}.json, ${base}.md and ${base}.svg`);
 }

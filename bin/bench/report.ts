@@ -74,7 +74,14 @@ export interface BundleRow {
   coldImportMs: number;
   bareBytes: number;
   bareColdImportMs: number;
+  bytesRatio: number;
   importRatio: number;
+}
+
+/** The rows of bench/results/bundles.json (`npm run bundle-report`), or null if it holds none. */
+export function bundleRows(file: unknown): BundleRow[] | null {
+  const rows = file && typeof file === 'object' && 'functions' in file ? file.functions : null;
+  return Array.isArray(rows) ? (rows as BundleRow[]) : null;
 }
 
 /** Change to event: by notification at most this; by poll at most one interval plus the slack. */
@@ -557,7 +564,8 @@ export function renderMarkdown(r: BenchResults, bundles: BundleRow[] | null, cha
       '## Lambda bundles',
       '',
       'From `npm run bundle-report` (bench/results/bundles.json): each bundle as the stack builds it, and its cold ' +
-        '`import()` time next to a bare bundle of the same AWS SDK clients.',
+        '`import()` time next to a bare bundle of the same AWS SDK clients (the floor): the size and import ' +
+        'ratios are to that floor.',
       '',
       table(
         [
@@ -568,6 +576,7 @@ export function renderMarkdown(r: BenchResults, bundles: BundleRow[] | null, cha
           'cold import',
           'bare bundle',
           'bare import',
+          'size ratio',
           'import ratio',
         ],
         bundles.map((b) => [
@@ -578,6 +587,7 @@ export function renderMarkdown(r: BenchResults, bundles: BundleRow[] | null, cha
           `${Math.round(b.coldImportMs)} ms`,
           `${Math.round(b.bareBytes / 1024)} KB`,
           `${Math.round(b.bareColdImportMs)} ms`,
+          ratio(b.bytesRatio),
           ratio(b.importRatio),
         ]),
       ),
