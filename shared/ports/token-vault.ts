@@ -43,3 +43,22 @@ export interface IntegrationTokenVault {
   /** As TokenVault.scheduleDeletion: restorable by a put within the window. */
   scheduleIntegrationTokenDeletion(integrationId: IntegrationId, recoveryDays: number): Promise<void>;
 }
+
+/** One page of a sweep of expired tokens. */
+export interface SweepPage {
+  /** Ids (connection or integration) whose token was deleted for good. */
+  deleted: (ConnectionId | IntegrationId)[];
+  /** Tokens on this page still within their recovery window. */
+  pending: number;
+  /** Where the next page starts; absent on the last page. */
+  cursor?: string;
+}
+
+/**
+ * A vault whose store has no recovery window of its own (Parameter Store): scheduled deletions
+ * are carried out by a sweep. Secrets Manager deletes by itself and has no such port.
+ */
+export interface ExpiredTokenSweep {
+  /** Deletes for good the tokens (of this page) whose recovery window ended by `now`. Idempotent. */
+  deleteExpired(now: Date, cursor?: string): Promise<SweepPage>;
+}

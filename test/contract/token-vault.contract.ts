@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../shared/adapters/memory/manual-clock.js';
 import type { ConnectionId, IntegrationId } from '../../shared/domain/model.js';
-import type { IntegrationTokenVault, TokenVault } from '../../shared/ports/token-vault.js';
+import type { ExpiredTokenSweep, IntegrationTokenVault, TokenVault } from '../../shared/ports/token-vault.js';
 
 export type VaultUnderTest = TokenVault & IntegrationTokenVault;
 
@@ -170,6 +171,93 @@ export function tokenVaultContract(makeVault: VaultFactory): void {
       await vault.putIntegrationToken(`int_${suffix}`, token('access'));
       await vault.scheduleIntegrationTokenDeletion(`int_${suffix}`, 7);
       expect(await vault.get(`con_${suffix}`)).toEqual(expect.any(String));
+    });
+  });
+}
+
+/** Returns a new, empty vault that schedules deletions by `clock`. */
+export type SweepableVaultFactory = (clock: ManualClock) => Promise<VaultUnderTest & ExpiredTokenSweep>;
+
+const DAY = 86_400_000;
+
+/** Every page of a sweep at `now`: the ids deleted, and what is still within its window. */
+async function sweepAll(vault: ExpiredTokenSweep, now: Date) {
+  const deleted: string[] = [];
+  let pending = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await vault.deleteExpired(now, cursor);
+    deleted.push(...page.deleted);
+    pending += page.pending;
+    cursor = page.cursor;
+  } while (cursor);
+  return { deleted: deleted.sort(), pending };
+}
+
+/** ExpiredTokenSweep: a vault that carries out its own recovery window (Parameter Store, the twin). */
+export function tokenSweepContract(makeVault: SweepableVaultFactory): void {
+  describe('the sweep of expired tokens', () => {
+    it('deletes a scheduled token once its window has passed, not before, and only once', async () => {
+      const clock = new ManualClock();
+      const vault = await makeVault(clock);
+      const [gone, kept, live] = [con(), con(), con()];
+      const integration = int();
+      for (const id of [gone, kept, live]) await vault.put(id, token());
+      await vault.putIntegrationToken(integration, token('access'));
+      await vault.scheduleDeletion(gone, 7);
+      await vault.scheduleIntegrationTokenDeletion(integration, 7);
+      clock.advance(2 * DAY);
+      await vault.scheduleDeletion(kept, 7);
+
+      expect(await sweepAll(vault, new Date(clock.peek().getTime() + 4 * DAY))).toEqual({
+        deleted: [],
+        pending: 3,
+      });
+      const after = new Date(clock.peek().getTime() + 5 * DAY + 1);
+      expect(await sweepAll(vault, after)).toEqual({ deleted: [gone, integration].sort(), pending: 1 });
+      expect(await sweepAll(vault, after)).toEqual({ deleted: [], pending: 1 });
+      // gone for good: a put stores it anew; cancelling brings nothing back
+      await vault.cancelDeletion(gone);
+      expect(await vault.get(gone)).toBeUndefined();
+      expect((await vault.put(gone, token())).created).toBe(true);
+      expect(await vault.getIntegrationToken(integration)).toBeUndefined();
+      expect((await vault.putIntegrationToken(integration, token('access'))).created).toBe(true);
+      expect(await vault.get(live)).toEqual(expect.any(String));
+    });
+
+    it('a token restored within its window (put or cancelDeletion) survives every later sweep', async () => {
+      const clock = new ManualClock();
+      const vault = await makeVault(clock);
+      const [byPut, byCancel] = [con(), con()];
+      const [first, second] = [token(), token()];
+      await vault.put(byPut, token());
+      await vault.put(byCancel, first);
+      await vault.scheduleDeletion(byPut, 7);
+      await vault.scheduleDeletion(byCancel, 7);
+      await vault.put(byPut, second);
+      await vault.cancelDeletion(byCancel);
+      await sweepAll(vault, new Date(clock.peek().getTime() + 30 * DAY));
+      expect(await vault.get(byPut)).toBe(second);
+      expect(await vault.get(byCancel)).toBe(first);
+      // and scheduled again later, the new window counts
+      clock.advance(30 * DAY);
+      await vault.scheduleDeletion(byPut, 7);
+      expect((await sweepAll(vault, new Date(clock.peek().getTime() + 6 * DAY))).deleted).toEqual([]);
+      expect((await sweepAll(vault, new Date(clock.peek().getTime() + 7 * DAY))).deleted).toEqual([byPut]);
+      expect(await vault.get(byCancel)).toBe(first);
+    });
+
+    it('follows the pages to the end: every due token of a large batch goes', async () => {
+      const clock = new ManualClock();
+      const vault = await makeVault(clock);
+      const ids = Array.from({ length: 61 }, con);
+      for (const id of ids) {
+        await vault.put(id, token());
+        await vault.scheduleDeletion(id, 1);
+      }
+      const result = await sweepAll(vault, new Date(clock.peek().getTime() + DAY));
+      expect(result).toEqual({ deleted: [...ids].sort(), pending: 0 });
+      for (const id of ids) expect((await vault.put(id, token())).created).toBe(true);
     });
   });
 }

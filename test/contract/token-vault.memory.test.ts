@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../shared/adapters/memory/manual-clock.js';
 import { MemoryTokenVault } from '../../shared/adapters/memory/memory-token-vault.js';
-import { tokenVaultContract } from './token-vault.contract.js';
+import { tokenSweepContract, tokenVaultContract } from './token-vault.contract.js';
 
 describe('TokenVault contract: in memory', () => {
   tokenVaultContract(async () => new MemoryTokenVault());
@@ -63,4 +63,8 @@ describe('MemoryTokenVault inspection', () => {
       'IntegrationTokenVault.getIntegrationToken',
     ]);
   });
+});
+
+describe('ExpiredTokenSweep contract: in memory', () => {
+  tokenSweepContract(async (clock) => new MemoryTokenVault({ clock }));
 });

@@ -1,6 +1,11 @@
 import type { ConnectionId, IntegrationId } from '../../domain/model.js';
 import type { Clock } from '../../ports/clock.js';
-import type { IntegrationTokenVault, TokenVault } from '../../ports/token-vault.js';
+import type {
+  ExpiredTokenSweep,
+  IntegrationTokenVault,
+  SweepPage,
+  TokenVault,
+} from '../../ports/token-vault.js';
 import { beforeCall, type MemoryAdapterOptions, type OnPortCall } from './port-call.js';
 
 const MEMORY_VAULT_REF_PREFIX = 'memory-vault:';
@@ -31,6 +36,11 @@ export interface VaultContents {
 export interface MemoryTokenVaultOptions extends MemoryAdapterOptions {
   /** When a deletion is scheduled (and so when it falls due, for purgeDue). Default: the system clock. */
   clock?: Clock;
+  /**
+   * What refs start with (default `memory-vault:`); the id follows. A test that moves tokens
+   * between two layouts gives each twin its store's format, e.g. `/stage/connections/`.
+   */
+  refPrefix?: { connection: string; integration: string };
 }
 
 /**
@@ -40,18 +50,27 @@ export interface MemoryTokenVaultOptions extends MemoryAdapterOptions {
  * scheduling twice, or something absent, is not an error. Integration tokens are replaced when
  * Mews regenerated them. The recovery window only ends when a test calls `purgeDue`.
  */
-export class MemoryTokenVault implements TokenVault, IntegrationTokenVault {
+export class MemoryTokenVault implements TokenVault, IntegrationTokenVault, ExpiredTokenSweep {
   readonly #secrets = new Map<SecretId, Secret>();
   readonly #onCall: OnPortCall | undefined;
   readonly #clock: Clock | undefined;
+  readonly #refPrefix: { connection: string; integration: string };
 
   constructor(options: MemoryTokenVaultOptions = {}) {
     this.#onCall = options.onCall;
     this.#clock = options.clock;
+    this.#refPrefix = options.refPrefix ?? {
+      connection: MEMORY_VAULT_REF_PREFIX,
+      integration: MEMORY_VAULT_REF_PREFIX,
+    };
   }
 
   refFor(connectionId: ConnectionId): string {
-    return `${MEMORY_VAULT_REF_PREFIX}${connectionId}`;
+    return `${this.#refPrefix.connection}${connectionId}`;
+  }
+
+  integrationRefFor(integrationId: IntegrationId): string {
+    return `${this.#refPrefix.integration}${integrationId}`;
   }
 
   async put(connectionId: ConnectionId, token: string): Promise<{ ref: string; created: boolean }> {
@@ -95,7 +114,7 @@ export class MemoryTokenVault implements TokenVault, IntegrationTokenVault {
   ): Promise<{ ref: string; created: boolean }> {
     await beforeCall(this.#onCall, 'IntegrationTokenVault', 'putIntegrationToken', [integrationId, token]);
     requireToken(token, `integration ${integrationId}`);
-    const ref = `${MEMORY_VAULT_REF_PREFIX}${integrationId}`;
+    const ref = this.integrationRefFor(integrationId);
     const secret = this.#secrets.get(integrationId);
     if (!secret) {
       this.#secrets.set(integrationId, { token, scheduled: null });
@@ -129,7 +148,9 @@ export class MemoryTokenVault implements TokenVault, IntegrationTokenVault {
         id,
         kind: id.startsWith('int_') ? 'integration' : 'connection',
         token: secret.token,
-        ref: `${MEMORY_VAULT_REF_PREFIX}${id}`,
+        ref: id.startsWith('int_')
+          ? this.integrationRefFor(id as IntegrationId)
+          : this.refFor(id as ConnectionId),
       };
       if (secret.scheduled) {
         const { at, recoveryDays, deleteAfter } = secret.scheduled;
@@ -139,6 +160,13 @@ export class MemoryTokenVault implements TokenVault, IntegrationTokenVault {
       }
     }
     return contents;
+  }
+
+  /** The sweep's port call: every deletion due at `now`, in one page. */
+  async deleteExpired(now: Date, _cursor?: string): Promise<SweepPage> {
+    await beforeCall(this.#onCall, 'ExpiredTokenSweep', 'deleteExpired', [now]);
+    const deleted = this.purgeDue(now);
+    return { deleted, pending: this.contents().scheduled.length };
   }
 
   /** Ends the recovery window of every deletion due at `now`: those secrets are gone for good. Returns their ids. */
