@@ -6,6 +6,7 @@ import { Alarms } from './constructs/alarms.js';
 import { Events } from './constructs/events.js';
 import { FUNCTION_TIMEOUTS, Functions } from './constructs/functions.js';
 import { Messaging } from './constructs/messaging.js';
+import { ParameterStoreTokens } from './constructs/parameter-store-tokens.js';
 import { Schedules } from './constructs/schedule.js';
 import { Secrets } from './constructs/secrets.js';
 import { State } from './constructs/state.js';
@@ -30,6 +31,8 @@ export class ProvisionerStack extends Stack {
   readonly messaging: Messaging;
   readonly events: Events;
   readonly secrets: Secrets;
+  /** Set with `tokenStore: parameter-store`: tokens are SecureString parameters, not secrets. */
+  readonly parameterStoreTokens: ParameterStoreTokens | undefined;
   readonly functions: Functions;
   readonly schedules: Schedules;
   readonly alarms: Alarms;
@@ -63,6 +66,14 @@ export class ProvisionerStack extends Stack {
       existingClientTokenSecretArn: config.clientTokenSecretArn,
       existingClientTokenSecretKmsKeyArn: config.clientTokenSecretKmsKeyArn,
     });
+    this.parameterStoreTokens =
+      config.tokenStore === 'parameter-store'
+        ? new ParameterStoreTokens(this, 'ParameterStoreTokens', {
+            resourcePrefix: prefix,
+            key: this.secrets.key,
+            tier: config.parameterTier,
+          })
+        : undefined;
 
     // Stateless
     this.functions = new Functions(this, 'Functions', {
@@ -81,6 +92,7 @@ export class ProvisionerStack extends Stack {
       messaging: this.messaging,
       events: this.events,
       secrets: this.secrets,
+      parameterStoreTokens: this.parameterStoreTokens,
     });
     this.schedules = new Schedules(this, 'Schedules', {
       resourcePrefix: prefix,
@@ -109,6 +121,32 @@ export class ProvisionerStack extends Stack {
     });
 
     this.outputs(config);
+  }
+
+  /** The Parameter Store layout's own outputs (absent: tokens are in Secrets Manager). */
+  private parameterStoreOutputs(
+    parameters: ParameterStoreTokens,
+    output: (key: string, value: string, description: string, exported?: boolean) => CfnOutput,
+  ): void {
+    output(OUTPUT_KEYS.tokenStore, 'parameter-store', 'Where tokens live (absent: secrets-manager)');
+    output(
+      OUTPUT_KEYS.connectionParameterPath,
+      parameters.connectionPath,
+      'Connection tokens are SecureString parameters named <path><connectionId>',
+      true,
+    );
+    output(
+      OUTPUT_KEYS.integrationParameterPath,
+      parameters.integrationPath,
+      'Connector API access tokens are SecureString parameters named <path><integrationId>',
+      true,
+    );
+    output(
+      OUTPUT_KEYS.integrationParametersConsumerPolicyArn,
+      parameters.integrationConsumerPolicy.managedPolicyArn,
+      'Managed policy to attach to roles that read Connector API access tokens (and no connection token)',
+      true,
+    );
   }
 
   private outputs(config: StageConfig): void {
@@ -151,12 +189,14 @@ export class ProvisionerStack extends Stack {
       this.events.archive.archiveArn,
       'Archive of every event (provisioner events replay)',
     );
+    const parameters = this.parameterStoreTokens;
     output(
       OUTPUT_KEYS.consumerPolicyArn,
-      this.secrets.consumerPolicy.managedPolicyArn,
+      (parameters?.consumerPolicy ?? this.secrets.consumerPolicy).managedPolicyArn,
       'Managed policy to attach to roles that read connection tokens',
       true,
     );
+    if (parameters) this.parameterStoreOutputs(parameters, output);
     output(
       OUTPUT_KEYS.clientTokenSecretArn,
       this.secrets.clientTokenSecret.secretArn,

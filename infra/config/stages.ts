@@ -40,6 +40,9 @@ const flag = z.preprocess(
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional());
 
+export const TOKEN_STORES = ['secrets-manager', 'parameter-store'] as const;
+export const PARAMETER_TIERS = ['Intelligent-Tiering', 'Standard', 'Advanced'] as const;
+
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { message: `must be one of ${values.join(', ')}` });
 
@@ -99,6 +102,14 @@ const stageConfigSchema = z
     clientTokenSecretArn: optional(z.string().regex(SECRET_ARN, 'must be a Secrets Manager secret ARN')),
     /** The customer managed KMS key of that existing secret, if it is not the AWS managed key. */
     clientTokenSecretKmsKeyArn: optional(z.string().regex(KMS_KEY_ARN, 'must be a KMS key ARN')),
+    /**
+     * Where connection and integration tokens live: one Secrets Manager secret each ($0.40 a
+     * month), or one SecureString parameter each under a path of the stage (free in the
+     * standard tier, up to 10,000 per account and region).
+     */
+    tokenStore: oneOf(TOKEN_STORES),
+    /** Tier of new token parameters (parameter-store only); Intelligent-Tiering: standard until the account's 10,000 are used. */
+    parameterTier: oneOf(PARAMETER_TIERS),
   })
   .superRefine((config, ctx) => {
     if (config.pollSilenceAlarmMinutes < config.pollRateMinutes) {
@@ -151,6 +162,8 @@ export const STAGES: Record<StageName, StageConfig> = {
     eventArchiveRetentionDays: 30,
     mewsConcurrency: 2,
     reserveMewsConcurrency: false,
+    tokenStore: 'secrets-manager',
+    parameterTier: 'Intelligent-Tiering',
   },
   production: {
     stage: 'production',
@@ -168,6 +181,8 @@ export const STAGES: Record<StageName, StageConfig> = {
     eventArchiveRetentionDays: 365,
     mewsConcurrency: 5,
     reserveMewsConcurrency: true,
+    tokenStore: 'secrets-manager',
+    parameterTier: 'Intelligent-Tiering',
   },
 };
 

@@ -21,6 +21,7 @@ import { serviceName } from '../config/service-name.js';
 import { BaseFunction } from './base-function.js';
 import type { Events } from './events.js';
 import { DeadLetterQueue, type Messaging } from './messaging.js';
+import type { ParameterStoreTokens } from './parameter-store-tokens.js';
 import { acknowledgePrefixWildcard, type Secrets } from './secrets.js';
 import type { ItemAction, State } from './state.js';
 
@@ -75,6 +76,8 @@ export interface FunctionsProps {
   readonly messaging: Messaging;
   readonly events: Events;
   readonly secrets: Secrets;
+  /** Set: tokens are parameters (tokenStore: parameter-store), granted there instead of in Secrets Manager. */
+  readonly parameterStoreTokens?: ParameterStoreTokens | undefined;
 }
 
 /**
@@ -101,7 +104,7 @@ export class Functions extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    const { state, messaging, events, secrets } = props;
+    const { state, messaging, events, secrets, parameterStoreTokens: parameters } = props;
     const defaults = { logRetention: props.logRetention, removalPolicy: props.removalPolicy };
     const common = {
       TABLE_NAME: state.table.tableName,
@@ -113,6 +116,14 @@ export class Functions extends Construct {
       MEWS_CLIENT_TOKEN_SECRET_ARN: secrets.clientTokenSecret.secretArn,
       CONNECTION_SECRET_PREFIX: secrets.connectionSecretPrefix,
       CONNECTION_SECRETS_KMS_KEY_ARN: secrets.key.keyArn,
+      ...(parameters
+        ? {
+            TOKEN_STORE: 'parameter-store' as const,
+            CONNECTION_PARAMETER_PATH: parameters.connectionPath,
+            INTEGRATION_PARAMETER_PATH: parameters.integrationPath,
+            TOKEN_PARAMETER_TIER: parameters.tier,
+          }
+        : {}),
     };
     const mewsCap = props.reserveMewsConcurrency ? props.mewsConcurrency : undefined;
 
@@ -165,10 +176,13 @@ export class Functions extends Construct {
       items: READ_WRITE_ITEMS,
       queryIndexes: [EVENTS_BY_SUBJECT_INDEX],
     });
-    secrets.grantWriteConnectionSecrets(this.pollAccount.function);
+    if (parameters) parameters.grantWriteConnectionTokens(this.pollAccount.role);
+    else {
+      secrets.grantWriteConnectionSecrets(this.pollAccount.function);
+      acknowledgePrefixWildcard(this.pollAccount.role, secrets.connectionSecretPrefix);
+    }
     secrets.grantReadClientToken(this.pollAccount.function);
     messaging.connectionSyncs.queue.grantSendMessages(this.pollAccount.function);
-    acknowledgePrefixWildcard(this.pollAccount.role, secrets.connectionSecretPrefix);
 
     // sync-connection
     this.syncConnection = new BaseFunction(this, 'SyncConnection', {
@@ -189,9 +203,12 @@ export class Functions extends Construct {
       }),
     );
     state.grant(this.syncConnection.function, { items: READ_WRITE_ITEMS });
-    secrets.grantReadConnectionSecrets(this.syncConnection.function);
+    if (parameters) parameters.grantReadConnectionTokens(this.syncConnection.role);
+    else {
+      secrets.grantReadConnectionSecrets(this.syncConnection.function);
+      acknowledgePrefixWildcard(this.syncConnection.role, secrets.connectionSecretPrefix);
+    }
     secrets.grantReadClientToken(this.syncConnection.function);
-    acknowledgePrefixWildcard(this.syncConnection.role, secrets.connectionSecretPrefix);
 
     // relay-outbox
     this.relayFailures = new DeadLetterQueue(this, 'RelayFailures', {
@@ -258,11 +275,14 @@ export class Functions extends Construct {
     messaging.accountPolls.queue.grantSendMessages(this.webhook.function);
     messaging.connectionSyncs.queue.grantSendMessages(this.webhook.function);
     // Integration access tokens are secrets under the same prefix (prefix + int_...).
-    secrets.grantWriteConnectionSecrets(this.webhook.function);
-    secrets.grantReadConnectionSecrets(this.webhook.function);
+    if (parameters) parameters.grantWriteIntegrationTokens(this.webhook.role);
+    else {
+      secrets.grantWriteConnectionSecrets(this.webhook.function);
+      secrets.grantReadConnectionSecrets(this.webhook.function);
+      acknowledgePrefixWildcard(this.webhook.role, secrets.connectionSecretPrefix);
+    }
     secrets.grantReadClientToken(this.webhook.function);
     secrets.grantReadIntegrationWebhookSecret(this.webhook.function);
-    acknowledgePrefixWildcard(this.webhook.role, secrets.connectionSecretPrefix);
     Validations.of(this.relayOutbox.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -25,6 +25,19 @@ const mews = {
   /** Connection tokens live in secrets named `${prefix}${connectionId}`. */
   CONNECTION_SECRET_PREFIX: nonEmpty,
   CONNECTION_SECRETS_KMS_KEY_ARN: nonEmpty,
+  /**
+   * Where tokens live: Secrets Manager (the default), or SecureString parameters under the two
+   * paths below, encrypted with CONNECTION_SECRETS_KMS_KEY_ARN (set by the stack's tokenStore).
+   */
+  TOKEN_STORE: z.enum(['secrets-manager', 'parameter-store']).default('secrets-manager'),
+  /** Connection tokens are parameters named `${path}${connectionId}` (parameter-store). */
+  CONNECTION_PARAMETER_PATH: z.string().default(''),
+  /** Integration access tokens are parameters named `${path}${integrationId}` (parameter-store). */
+  INTEGRATION_PARAMETER_PATH: z.string().default(''),
+  /** Tier of new token parameters (parameter-store). */
+  TOKEN_PARAMETER_TIER: z
+    .enum(['Intelligent-Tiering', 'Standard', 'Advanced'])
+    .default('Intelligent-Tiering'),
 };
 
 export const schedulePollsEnvSchema = z.object({

@@ -22,6 +22,11 @@ export const OUTPUT_KEYS = {
   dashboardName: 'DashboardName',
   webhookUrl: 'WebhookUrl',
   integrationWebhookSecretArn: 'IntegrationWebhookSecretArn',
+  /** Only with tokenStore parameter-store (absent: Secrets Manager). */
+  tokenStore: 'TokenStore',
+  connectionParameterPath: 'ConnectionParameterPath',
+  integrationParameterPath: 'IntegrationParameterPath',
+  integrationParametersConsumerPolicyArn: 'IntegrationParametersConsumerPolicyArn',
 } as const;
 
 /** What the CLI needs from a deployed stack. */
