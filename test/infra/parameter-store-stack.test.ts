@@ -2,6 +2,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { resolveStageConfig, STAGE_NAMES } from '../../infra/config/stages.js';
+import { deletedPathFor } from '../../shared/adapters/aws/ssm-parameter-token-vault.js';
 import { OUTPUT_KEYS } from '../../shared/config/stack-outputs.js';
 import {
   actionsOf,
@@ -102,7 +103,7 @@ describe.each(STAGE_NAMES)('parameter-store layout, stage %s', (stage) => {
   it('uses the paths the vault adapter derives (the deleted path beside the live ones)', () => {
     const tokens = stack.parameterStoreTokens;
     expect(tokens?.connectionPath).toBe(`/${connections}`);
-    expect(tokens?.deletedPath).toBe(`/${deleted}`);
+    expect(tokens?.deletedPath).toBe(deletedPathFor(`/${connections}`));
   });
 
   it('is cdk-nag clean', () => {
