@@ -50,6 +50,18 @@ export interface ConnectionRemoval {
 }
 
 /**
+ * A connection's token moved to another store (the token migration): the reference changes if the
+ * connection is still at `expectedVersion` and still names `from`. It bumps the version, so a
+ * change decided from the old reference (a provisioning carrying it) is stale.
+ */
+export interface SecretRefSwitch {
+  connectionId: ConnectionId;
+  expectedVersion: number;
+  from: string;
+  to: string;
+}
+
+/**
  * Connections, the accounts' memberships of them, and their configuration snapshots. A
  * connection carries a version bumped by every applied change; changes are conditional on it.
  */
@@ -79,6 +91,7 @@ export interface ConnectionStore {
    * if it is still confirmed missing ('stale' otherwise: it was listed again meanwhile).
    */
   leaveConnection(accountId: AccountId, connectionId: ConnectionId): Promise<'applied' | 'stale'>;
+  switchSecretRef(change: SecretRefSwitch): Promise<'applied' | 'stale'>;
 
   /** Marks the membership synced; an absent one (account removed meanwhile) stays absent. */
   markMembershipSynced(accountId: AccountId, connectionId: ConnectionId): Promise<void>;

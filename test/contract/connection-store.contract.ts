@@ -641,6 +641,33 @@ export function connectionStoreContract(makeStore: StateStoreFactory): void {
     }, 60_000);
   });
 
+  describe('switchSecretRef', () => {
+    it('switches the reference at the expected version and from the expected reference, bumping the version', async () => {
+      const { con } = await provisioned();
+      const from = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:mews/${con}`;
+      const to = `/mews-provisioner/test/connections/${con}`;
+      expect(await store.switchSecretRef({ connectionId: con, expectedVersion: 0, from, to })).toBe('stale');
+      expect(await store.switchSecretRef({ connectionId: con, expectedVersion: 1, from: 'other', to })).toBe('stale');
+      expect((await store.getConnection(con))?.secretRef).toBe(from);
+      expect(await store.switchSecretRef({ connectionId: con, expectedVersion: 1, from, to })).toBe('applied');
+      expect(await store.getConnection(con)).toMatchObject({ secretRef: to, version: 2, status: 'provisioned' });
+      // a replay, or a provisioning decided from the old reference, is stale
+      expect(await store.switchSecretRef({ connectionId: con, expectedVersion: 1, from, to })).toBe('stale');
+      expect(await store.switchSecretRef({ connectionId: connectionId(), expectedVersion: 0, from, to })).toBe(
+        'stale',
+      );
+    });
+
+    it('a discovered connection: the switch makes a provisioning that read the old reference stale', async () => {
+      const seed = await seeded(store);
+      const from = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:mews/${seed.con}`;
+      const to = `/p/connections/${seed.con}`;
+      expect(await store.switchSecretRef({ connectionId: seed.con, expectedVersion: 0, from, to })).toBe('applied');
+      expect(await store.recordProvisioned(provisionInput(seed.acc.id, seed.con, []))).toBe('stale');
+      expect((await store.getConnection(seed.con))?.secretRef).toBe(to);
+    });
+  });
+
   describe('leaveConnection', () => {
     it("deletes the account's confirmed-missing membership only; the connection and others stay", async () => {
       const { con, members, version } = await listedBy(2, { provision: true, listed: 1 });

@@ -7,6 +7,7 @@ import type {
   ConnectionStore,
   ConnectionUpdate,
   ProvisionInput,
+  SecretRefSwitch,
 } from '../../ports/connection-store.js';
 import {
   ConnectionNotDiscoveredError,
@@ -217,6 +218,26 @@ export class DynamoConnectionStore implements ConnectionStore {
     }
     if (configuration) await this.#pruneSnapshots(connectionId);
     return 'applied';
+  }
+
+  /** One conditional update: still at the version, still naming `from`. No event: subscribers' refs stay valid until the old secret's recovery window ends. */
+  async switchSecretRef(change: SecretRefSwitch): Promise<'applied' | 'stale'> {
+    const version = versionCondition(change.expectedVersion);
+    const result = await this.#table.transact([
+      {
+        Update: {
+          TableName: this.#table.name,
+          Key: keys.connection(change.connectionId),
+          UpdateExpression: 'SET secretRef = :to, #version = :next',
+          ConditionExpression: `${EXISTS} AND ${version.expression} AND secretRef = :from`,
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':from': change.from, ':to': change.to, ...version.values },
+        },
+      },
+    ]);
+    if (result.ok) return 'applied';
+    if (result.reasons[0]?.Code === 'ConditionalCheckFailed') return 'stale';
+    throw this.#table.cancellationError(result, [], 1);
   }
 
   /**

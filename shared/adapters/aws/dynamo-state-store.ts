@@ -11,6 +11,7 @@ import type {
   Membership,
   OutboxEvent,
 } from '../../domain/model.js';
+import type { SecretRefSwitch } from '../../ports/connection-store.js';
 import type { IntegrationStore, IntegrationUpdate } from '../../ports/integration-store.js';
 import type {
   AccountView,
@@ -115,6 +116,9 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
   }
   leaveConnection(accountId: AccountId, connectionId: ConnectionId) {
     return this.connections.leaveConnection(accountId, connectionId);
+  }
+  switchSecretRef(change: SecretRefSwitch) {
+    return this.connections.switchSecretRef(change);
   }
   markMembershipSynced(accountId: AccountId, connectionId: ConnectionId) {
     return this.connections.markMembershipSynced(accountId, connectionId);

@@ -5,6 +5,7 @@ import type {
   ConnectionStore,
   ConnectionUpdate,
   ProvisionInput,
+  SecretRefSwitch,
 } from '../../ports/connection-store.js';
 import { ConnectionNotDiscoveredError } from '../../ports/store-errors.js';
 import type { MemoryStateTable } from './memory-state-table.js';
@@ -100,6 +101,16 @@ export class MemoryConnectionStore implements ConnectionStore {
   async listMembershipsOf(connectionId: ConnectionId): Promise<Membership[]> {
     await beforeCall(this.#onCall, PORT, 'listMembershipsOf', [connectionId]);
     return this.#table.membershipsOfConnection(connectionId).map((m) => structuredClone(m));
+  }
+
+  async switchSecretRef(change: SecretRefSwitch): Promise<'applied' | 'stale'> {
+    await beforeCall(this.#onCall, PORT, 'switchSecretRef', [change]);
+    const connection = this.#table.connections.get(change.connectionId);
+    if (!connection || connection.version !== change.expectedVersion || connection.secretRef !== change.from)
+      return 'stale';
+    connection.secretRef = change.to;
+    connection.version += 1;
+    return 'applied';
   }
 
   async recordProvisioned(input: ProvisionInput): Promise<'applied' | 'stale'> {

@@ -12,7 +12,12 @@ import type {
   OutboxEvent,
 } from '../../domain/model.js';
 import type { AccountView } from '../../ports/account-store.js';
-import type { ConnectionRemoval, ConnectionUpdate, ProvisionInput } from '../../ports/connection-store.js';
+import type {
+  ConnectionRemoval,
+  ConnectionUpdate,
+  ProvisionInput,
+  SecretRefSwitch,
+} from '../../ports/connection-store.js';
 import type { IntegrationStore, IntegrationUpdate } from '../../ports/integration-store.js';
 import type { StateStore } from '../../ports/state-store.js';
 import { MemoryAccountStore } from './memory-account-store.js';
@@ -117,6 +122,9 @@ export class MemoryStateStore implements StateStore, IntegrationStore {
   }
   leaveConnection(accountId: AccountId, connectionId: ConnectionId) {
     return this.connections.leaveConnection(accountId, connectionId);
+  }
+  switchSecretRef(change: SecretRefSwitch) {
+    return this.connections.switchSecretRef(change);
   }
   markMembershipSynced(accountId: AccountId, connectionId: ConnectionId) {
     return this.connections.markMembershipSynced(accountId, connectionId);
