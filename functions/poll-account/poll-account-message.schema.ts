@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { isAccountId } from '../../shared/domain/identity.js';
 import type { AccountId } from '../../shared/domain/model.js';
+import * as z from '../../shared/lib/zod-mini.js';
 import type { PollAccountMessage } from '../../shared/ports/work-queue.js';
 
 const accountIdSchema = z.custom<AccountId>(
@@ -12,4 +12,4 @@ const accountIdSchema = z.custom<AccountId>(
 export const pollAccountMessageSchema = z.object({
   kind: z.literal('poll-account'),
   accountId: accountIdSchema,
-}) satisfies z.ZodType<PollAccountMessage>;
+}) satisfies z.ZodMiniType<PollAccountMessage>;

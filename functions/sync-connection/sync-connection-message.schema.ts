@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { isAccountId, isConnectionId } from '../../shared/domain/identity.js';
 import type { AccountId, ConnectionId } from '../../shared/domain/model.js';
+import * as z from '../../shared/lib/zod-mini.js';
 import type { SyncConnectionMessage } from '../../shared/ports/work-queue.js';
 
 const accountIdSchema = z.custom<AccountId>(
@@ -20,4 +20,4 @@ export const syncConnectionMessageSchema = z.object({
   accountId: accountIdSchema,
   /** discovered/retry from polls, refresh from the cycle's refresh share, notification from the webhook. */
   reason: z.enum(['discovered', 'retry', 'refresh', 'notification']),
-}) satisfies z.ZodType<SyncConnectionMessage>;
+}) satisfies z.ZodMiniType<SyncConnectionMessage>;

@@ -1,5 +1,5 @@
 import type { Context, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from '../lib/zod-mini.js';
 import { type Observability, observability } from './aws-services.js';
 
 /**
@@ -35,12 +35,12 @@ export class InvalidInputError extends Error {
 }
 
 /** Zod issues as "path: message" lines. Zod's messages name the expected type or value, not the received one. */
-function describeIssues(error: z.ZodError): string[] {
+function describeIssues(error: z.core.$ZodError): string[] {
   return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`);
 }
 
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(value);
+export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const result = z.safeParse(schema, value);
   if (!result.success) throw new InvalidInputError(what, describeIssues(result.error));
   return result.data;
 }
@@ -50,7 +50,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what:
  * schema throws InvalidInputError naming the message id and the problems only: the body itself
  * (and JSON.parse's message, which quotes it) is never put in the error.
  */
-export function parseSqsMessage<S extends z.ZodType>(record: SQSRecord, schema: S, what: string): z.infer<S> {
+export function parseSqsMessage<S extends z.core.$ZodType>(record: SQSRecord, schema: S, what: string): z.infer<S> {
   let body: unknown;
   try {
     body = JSON.parse(record.body);

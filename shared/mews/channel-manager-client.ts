@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from '../lib/zod-mini.js';
 import { connectionIdFromToken } from '../domain/identity.js';
 import { maskEmail } from '../domain/mask-email.js';
 import type { ChannelManagerApi } from '../ports/channel-manager-api.js';
@@ -148,13 +148,13 @@ function requireText(name: string, value: string): void {
 }
 
 /** Validates an answer; a mismatch becomes a MewsResponseError naming the field paths, never the values. */
-export function parseAnswer<S extends z.ZodType>(
+export function parseAnswer<S extends z.core.$ZodType>(
   operation: MewsOperation,
   schema: S,
   answer: Pick<MewsAnswer, 'body'> & Partial<Pick<MewsAnswer, 'attempts'>>,
   secrets: readonly string[] = [],
 ): z.output<S> {
-  const result = schema.safeParse(answer.body);
+  const result = z.safeParse(schema, answer.body);
   if (result.success) return result.data;
   const redact = createRedactor(secrets);
   const issues = result.error.issues.map((issue) => redact(`${formatPath(issue.path)}: ${issue.message}`));

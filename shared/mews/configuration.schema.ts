@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../lib/zod-mini.js';
 
 /**
  * getConfiguration, lenient where Mews' own sample is: optional values arrive as
@@ -7,13 +7,13 @@ import * as z from 'zod';
  * Strict only where the mapping needs it: every category, rate, product and age
  * category has a code.
  */
-const text = z.string().nullish();
-const num = z.number().nullish();
-const bool = z.boolean().nullish();
-const code = z.string().min(1);
+const text = z.nullish(z.string());
+const num = z.nullish(z.number());
+const bool = z.nullish(z.boolean());
+const code = z.string().check(z.minLength(1));
 
-const addressSchema = z
-  .object({
+const addressSchema = z.nullish(
+  z.object({
     addressLine1: text,
     addressLine2: text,
     city: text,
@@ -22,8 +22,8 @@ const addressSchema = z
     country: text,
     latitude: num,
     longitude: num,
-  })
-  .nullish();
+  }),
+);
 
 const imageSchema = z.object({ type: num, url: text });
 
@@ -37,18 +37,18 @@ const spaceCategorySchema = z.object({
   bedCount: num,
   extraBedCount: num,
   spaceCount: num,
-  images: z.array(imageSchema).nullish(),
+  images: z.nullish(z.array(imageSchema)),
 });
 
 const cancellationPolicySchema = z.object({
   offset: text,
   applicability: num,
-  penalty: z
-    .object({
-      relative: z.object({ value: num, nights: num }).nullish(),
-      absolute: z.object({ amount: num, currencyCode: text }).nullish(),
-    })
-    .nullish(),
+  penalty: z.nullish(
+    z.object({
+      relative: z.nullish(z.object({ value: num, nights: num })),
+      absolute: z.nullish(z.object({ amount: num, currencyCode: text })),
+    }),
+  ),
 });
 
 const ratePlanSchema = z.object({
@@ -59,7 +59,7 @@ const ratePlanSchema = z.object({
   isSynchronized: bool,
   rateType: num,
   paymentType: num,
-  cancellationPolicies: z.array(cancellationPolicySchema).nullish(),
+  cancellationPolicies: z.nullish(z.array(cancellationPolicySchema)),
 });
 
 const inventoryMappingSchema = z.object({ ratePlanCode: code, spaceTypeCode: code });
@@ -68,15 +68,15 @@ const productSchema = z.object({
   code,
   name: text,
   description: text,
-  pricing: z.union([z.number(), z.string()]).nullish(),
-  unitAmount: z
-    .object({
+  pricing: z.nullish(z.union([z.number(), z.string()])),
+  unitAmount: z.nullish(
+    z.object({
       currencyCode: text,
       netValue: num,
       grossValue: num,
-      taxValues: z.array(z.object({ code: text, value: num })).nullish(),
-    })
-    .nullish(),
+      taxValues: z.nullish(z.array(z.object({ code: text, value: num }))),
+    }),
+  ),
 });
 
 const productMappingSchema = z.object({ ratePlanCode: code, productCode: code });
@@ -88,17 +88,17 @@ const partnerSchema = z.object({
   email: text,
   contact: text,
   phone: text,
-  addresses: z.array(addressSchema).nullish(),
-  channel: z.object({ code: num, name: text }).nullish(),
+  addresses: z.nullish(z.array(addressSchema)),
+  channel: z.nullish(z.object({ code: num, name: text })),
 });
 
 const ageCategorySchema = z.object({ code, name: text, minimumAge: num, maximumAge: num });
 
-const list = <T extends z.ZodType>(item: T) =>
-  z
-    .array(item)
-    .nullish()
-    .transform((v) => v ?? []);
+const list = <T extends z.ZodMiniType>(item: T) =>
+  z.pipe(
+    z.nullish(z.array(item)),
+    z.transform((v: z.output<T>[] | null | undefined) => v ?? []),
+  );
 
 export const getConfigurationResponseSchema = z.object({
   success: z.literal(true),
@@ -113,7 +113,7 @@ export const getConfigurationResponseSchema = z.object({
     spaceCount: num,
     pricingMode: num,
     address: addressSchema,
-    images: z.array(imageSchema).nullish(),
+    images: z.nullish(z.array(imageSchema)),
   }),
   spaceCategories: list(spaceCategorySchema),
   ratePlans: list(ratePlanSchema),

@@ -1,12 +1,17 @@
-import * as z from 'zod';
+import * as z from '../lib/zod-mini.js';
 
-const errorItem = z.object({ code: z.number().int(), message: z.string().nullish() });
+const errorItem = z.object({ code: z.number().check(z.int()), message: z.nullish(z.string()) });
 
 /** `{ success: false, errors: [...] }`, or the deprecated single `error` object. */
-export const mewsErrorResponseSchema = z
-  .object({
-    success: z.literal(false),
-    errors: z.array(errorItem).nullish(),
-    error: errorItem.nullish(),
-  })
-  .transform((r) => ({ errors: r.errors?.length ? r.errors : r.error ? [r.error] : [] }));
+const errorResponse = z.object({
+  success: z.literal(false),
+  errors: z.nullish(z.array(errorItem)),
+  error: z.nullish(errorItem),
+});
+
+export const mewsErrorResponseSchema = z.pipe(
+  errorResponse,
+  z.transform((r: z.output<typeof errorResponse>) => ({
+    errors: r.errors?.length ? r.errors : r.error ? [r.error] : [],
+  })),
+);
