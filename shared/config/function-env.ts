@@ -65,6 +65,15 @@ export const syncConnectionEnvSchema = z.object({
   ...mews,
 });
 
+/** The token sweep (tokenStore parameter-store): deletes token parameters past their recovery window. */
+export const sweepTokensEnvSchema = z.object({
+  POWERTOOLS_SERVICE_NAME: nonEmpty,
+  CONNECTION_PARAMETER_PATH: nonEmpty,
+  INTEGRATION_PARAMETER_PATH: nonEmpty,
+  /** The vault's key (the sweep itself decrypts nothing). */
+  CONNECTION_SECRETS_KMS_KEY_ARN: nonEmpty,
+});
+
 export const relayOutboxEnvSchema = z.object({
   ...common,
   EVENT_BUS_NAME: nonEmpty,

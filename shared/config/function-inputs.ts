@@ -23,3 +23,10 @@ export const sweepOutboxInputSchema = z
   .refine((v) => v.kind !== undefined || v.sweep !== undefined, {
     message: `expected ${JSON.stringify(SWEEP_OUTBOX_INPUT)} or {"sweep":true}`,
   });
+
+/** The token sweep (tokenStore parameter-store): SWEEP_TOKENS_INPUT, `{}` or nothing. */
+export const SWEEP_TOKENS_INPUT = { kind: 'sweep-tokens' } as const;
+export const sweepTokensInputSchema = z.preprocess(
+  (v) => (v === undefined || v === null || v === '' ? {} : v),
+  z.strictObject({ kind: z.literal(SWEEP_TOKENS_INPUT.kind).optional() }),
+);
