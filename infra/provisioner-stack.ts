@@ -116,6 +116,7 @@ export class ProvisionerStack extends Stack {
         { name: 'connection-syncs', queue: this.messaging.connectionSyncs.deadLetterQueue },
         { name: 'relay-failures', queue: this.functions.relayFailures.queue },
         { name: 'scheduler', queue: this.schedules.deadLetters.queue },
+        { name: 'scheduled-runs', queue: this.schedules.failedRuns.queue },
       ],
       removalPolicy,
     });

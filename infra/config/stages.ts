@@ -43,6 +43,21 @@ const optional = <T extends z.ZodType>(schema: T) =>
 export const TOKEN_STORES = ['secrets-manager', 'parameter-store'] as const;
 export const PARAMETER_TIERS = ['Intelligent-Tiering', 'Standard', 'Advanced'] as const;
 
+/**
+ * The "no successful poll" alarm's window: one period per poll interval, as many periods as cover
+ * the silence. CloudWatch rejects an alarm whose period × evaluation periods exceeds one day when
+ * the period is under an hour, seven days otherwise (PutMetricAlarm's EvaluationPeriods rule).
+ */
+export function pollSilenceAlarmWindow(pollRateMinutes: number, pollSilenceAlarmMinutes: number) {
+  const evaluationPeriods = Math.max(1, Math.ceil(pollSilenceAlarmMinutes / pollRateMinutes));
+  return {
+    periodMinutes: pollRateMinutes,
+    evaluationPeriods,
+    totalMinutes: evaluationPeriods * pollRateMinutes,
+    limitMinutes: pollRateMinutes < 60 ? 24 * 60 : 7 * 24 * 60,
+  };
+}
+
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { message: `must be one of ${values.join(', ')}` });
 
@@ -117,6 +132,18 @@ const stageConfigSchema = z
         code: 'custom',
         path: ['pollSilenceAlarmMinutes'],
         message: `must be at least pollRateMinutes (${config.pollRateMinutes})`,
+      });
+    }
+    const silence = pollSilenceAlarmWindow(config.pollRateMinutes, config.pollSilenceAlarmMinutes);
+    if (silence.totalMinutes > silence.limitMinutes) {
+      const largest = Math.floor(silence.limitMinutes / config.pollRateMinutes) * config.pollRateMinutes;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pollSilenceAlarmMinutes'],
+        message:
+          `with pollRateMinutes ${config.pollRateMinutes} the silence alarm needs ${silence.evaluationPeriods} periods of ${config.pollRateMinutes} minutes ` +
+          `(${silence.totalMinutes} minutes), over CloudWatch's limit of ${silence.limitMinutes} minutes for period × evaluation periods: ` +
+          `set pollSilenceAlarmMinutes to at most ${largest}, or choose a pollRateMinutes that divides ${config.pollSilenceAlarmMinutes}`,
       });
     }
     if (config.configurationRefreshMinutes < config.pollRateMinutes) {

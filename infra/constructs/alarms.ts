@@ -10,6 +10,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE } from '../../shared/config/metric-names.js';
 import { serviceName } from '../config/service-name.js';
+import { pollSilenceAlarmWindow } from '../config/stages.js';
 
 const PERIOD = Duration.minutes(5);
 
@@ -50,14 +51,17 @@ export class Alarms extends Construct {
       removalPolicy: props.removalPolicy,
       pendingWindow: Duration.days(30),
     });
-    // CloudWatch publishes alarm notifications to the encrypted topic: it needs the key, for this account only.
+    // CloudWatch publishes alarm notifications to the encrypted topic, so it needs the key: the
+    // statement of the SNS guide's "compatibility between event sources from AWS services and
+    // encrypted topics", as written there (no condition: the KMS request CloudWatch's publish causes
+    // is not documented to carry aws:SourceAccount, and a condition it lacks would drop every
+    // alarm). The topic policy below keeps publishing to this account's alarms.
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToTopic',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', {
@@ -177,9 +181,11 @@ export class Alarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
-    // "No successful poll for N minutes": one period per poll interval, missing data counts as silence.
-    const silencePeriod = Duration.minutes(props.pollRateMinutes);
-    const silencePeriods = Math.max(1, Math.ceil(props.pollSilenceMinutes / props.pollRateMinutes));
+    // "No successful poll for N minutes": one period per poll interval, missing data counts as silence
+    // (stage validation keeps the window within CloudWatch's limit).
+    const silence = pollSilenceAlarmWindow(props.pollRateMinutes, props.pollSilenceMinutes);
+    const silencePeriod = Duration.minutes(silence.periodMinutes);
+    const silencePeriods = silence.evaluationPeriods;
     const pollSucceeded = new cloudwatch.Metric({
       namespace: METRICS_NAMESPACE,
       metricName: METRIC.pollSucceeded,

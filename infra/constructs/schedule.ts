@@ -1,6 +1,7 @@
-import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
@@ -9,6 +10,14 @@ import { DeadLetterQueue } from './messaging.js';
 
 /** The outbox sweep: republishes events the stream relay did not (a safety net, not the main path). */
 const OUTBOX_SWEEP_RATE_MINUTES = 5;
+
+/**
+ * Scheduler invokes Lambda asynchronously: once Lambda has accepted the event, a function error is
+ * retried by Lambda (not by the scheduler), about one and two minutes later. A run that waited
+ * longer than this (throttled) is not worth starting: it goes to the failure queue instead.
+ */
+const ASYNC_RETRY_ATTEMPTS = 2;
+const ASYNC_MAX_EVENT_AGE = Duration.hours(1);
 
 export interface SchedulesProps {
   readonly resourcePrefix: string;
@@ -21,12 +30,16 @@ export interface SchedulesProps {
 /**
  * EventBridge Scheduler: schedule-polls at the stage's rate and the outbox sweep every 5 minutes,
  * in a schedule group of their own, invoked through one role that may invoke only those two
- * functions, with a dead-letter queue for invocations that fail after the retries.
+ * functions. Two failure paths, each a queue with an alarm: `deadLetters` for invocations the
+ * scheduler could not deliver after its retries, `failedRuns` (the functions' on-failure
+ * destination) for runs that failed after Lambda's retries or were too old to start.
+ * schedule-polls gets its scheduled time in the input, so a retried run does the same work as the first.
  */
 export class Schedules extends Construct {
   readonly group: scheduler.ScheduleGroup;
   readonly role: iam.Role;
   readonly deadLetters: DeadLetterQueue;
+  readonly failedRuns: DeadLetterQueue;
   readonly polls: scheduler.Schedule;
   readonly outboxSweep: scheduler.Schedule;
 
@@ -34,9 +47,11 @@ export class Schedules extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
+    // Holds nothing but this stack's schedules: deleted with the stack whatever the stage's removal
+    // policy, so a destroyed stage can be deployed again under the same name.
     this.group = new scheduler.ScheduleGroup(this, 'Group', {
       scheduleGroupName: props.resourcePrefix,
-      removalPolicy: props.removalPolicy,
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     this.role = new iam.Role(this, 'Role', {
       description: `${props.resourcePrefix}: EventBridge Scheduler invoking the scheduled functions`,
@@ -48,6 +63,17 @@ export class Schedules extends Construct {
       removalPolicy: props.removalPolicy,
       purpose: 'dead-letter queue of the EventBridge Scheduler targets',
     });
+    this.failedRuns = new DeadLetterQueue(this, 'FailedRuns', {
+      removalPolicy: props.removalPolicy,
+      purpose: 'on-failure destination of the scheduled functions',
+    });
+    for (const fn of [props.schedulePolls, props.relayOutbox]) {
+      fn.configureAsyncInvoke({
+        retryAttempts: ASYNC_RETRY_ATTEMPTS,
+        maxEventAge: ASYNC_MAX_EVENT_AGE,
+        onFailure: new destinations.SqsDestination(this.failedRuns.queue),
+      });
+    }
 
     const target = (fn: lambda.IFunction, input: object, rateMinutes: number) =>
       new InvokeFunction(fn, {
@@ -63,7 +89,11 @@ export class Schedules extends Construct {
       scheduleGroup: this.group,
       description: `Poll every registered account every ${props.pollRateMinutes} minutes`,
       schedule: scheduler.ScheduleExpression.rate(Duration.minutes(props.pollRateMinutes)),
-      target: target(props.schedulePolls, SCHEDULE_POLLS_INPUT, props.pollRateMinutes),
+      target: target(
+        props.schedulePolls,
+        { ...SCHEDULE_POLLS_INPUT, scheduledTime: scheduler.ContextAttribute.scheduledTime },
+        props.pollRateMinutes,
+      ),
       timeWindow: scheduler.TimeWindow.off(),
     });
     this.outboxSweep = new scheduler.Schedule(this, 'OutboxSweep', {
@@ -73,6 +103,10 @@ export class Schedules extends Construct {
       target: target(props.relayOutbox, SWEEP_OUTBOX_INPUT, OUTBOX_SWEEP_RATE_MINUTES),
       timeWindow: scheduler.TimeWindow.off(),
     });
+    // The schedules name their group rather than referencing it: without this, CloudFormation may
+    // create a schedule before its group exists.
+    this.polls.node.addDependency(this.group);
+    this.outboxSweep.node.addDependency(this.group);
   }
 }
 
@@ -80,7 +114,7 @@ export class Schedules extends Construct {
  * Like the L2 `LambdaInvoke` target, but the role may invoke only the function itself: the L2
  * also grants `<function ARN>:*` (every version and alias), which the schedules never use.
  */
-class InvokeFunction extends targets.ScheduleTargetBase implements scheduler.IScheduleTarget {
+export class InvokeFunction extends targets.ScheduleTargetBase implements scheduler.IScheduleTarget {
   constructor(
     private readonly fn: lambda.IFunction,
     props: targets.ScheduleTargetBaseProps,

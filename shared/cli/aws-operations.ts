@@ -145,7 +145,9 @@ export async function openAwsOperations(stackName: string, clients: AwsClients =
     async redrive() {
       const tasks = await Promise.all(
         deadLetterQueues.map(({ url }) =>
-          sqs.send(new StartMessageMoveTaskCommand({ SourceArn: queueArnOf(url) })),
+          sqs.send(
+            new StartMessageMoveTaskCommand({ SourceArn: queueArnOf(url, outputs[OUTPUT_KEYS.eventBusArn]) }),
+          ),
         ),
       );
       return `started ${tasks.length} message move task(s) back to the source queues (SQS redrive)`;

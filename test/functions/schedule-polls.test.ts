@@ -100,7 +100,8 @@ describe('schedule-polls handler', () => {
   });
 
   it.each([
-    ['the stack input', SCHEDULE_POLLS_INPUT],
+    ['the stack input', { ...SCHEDULE_POLLS_INPUT, scheduledTime: '2026-05-04T12:05:00Z' }],
+    ['the stack input without a scheduled time', SCHEDULE_POLLS_INPUT],
     ['an empty object', {}],
     ['no payload', undefined],
   ])('queues one poll-account message per registered account (%s)', async (_, payload) => {
@@ -125,6 +126,10 @@ describe('schedule-polls handler', () => {
     });
     const log = out.logs().find((l) => l.message === 'poll cycle scheduled');
     expect(log).toMatchObject({ accounts: 2, function_name: context.functionName, service: SERVICE });
+    // Only a run without its scheduled time (a manual one) says its window comes from the clock.
+    const fromClock = out.logs().some((l) => /no scheduledTime in the input/.test(String(l.message)));
+    expect(fromClock).toBe(!(payload as { scheduledTime?: string } | undefined)?.scheduledTime);
+    expect(log?.windowFrom).toBe(fromClock ? 'clock' : 'scheduled time');
     // Emails never reach the queue or the logs unmasked.
     expect(out.text()).not.toMatch(/reception@sample-hostel\.example/i);
   });
@@ -134,6 +139,9 @@ describe('schedule-polls handler', () => {
       /schedule-polls input is not valid: kind: Invalid input: expected "schedule-polls"/,
     );
     await expect(handler({ accounts: ['x'] }, context)).rejects.toThrow(/Unrecognized key: "accounts"/);
+    await expect(
+      handler({ ...SCHEDULE_POLLS_INPUT, scheduledTime: '<aws.scheduler.scheduled-time>' }, context),
+    ).rejects.toThrow(/scheduledTime: must be an ISO 8601 UTC time such as 2026-03-22T18:55:00Z/);
     expect(sqs).not.toHaveReceivedCommand(SendMessageBatchCommand);
   });
 

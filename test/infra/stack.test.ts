@@ -124,7 +124,8 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
 
     it('encrypts every queue and denies non-TLS access to it', () => {
       const queues = template.findResources('AWS::SQS::Queue');
-      expect(Object.keys(queues)).toHaveLength(6);
+      // Two work queues and their DLQs, the relay's failures, the scheduler's DLQ, the scheduled runs' failures.
+      expect(Object.keys(queues)).toHaveLength(7);
       const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
       for (const [id, queue] of Object.entries(queues)) {
         expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
@@ -268,7 +269,8 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
           },
           RoleArn: role,
           DeadLetterConfig: { Arn: dlq },
-          Input: JSON.stringify({ kind: 'schedule-polls' }),
+          // Scheduler fills in the scheduled time; a retried run computes the same refresh window.
+          Input: JSON.stringify({ kind: 'schedule-polls', scheduledTime: '<aws.scheduler.scheduled-time>' }),
         },
       });
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -343,7 +345,8 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
     });
 
     it('exports a consumer policy reading only connection secrets, decrypting only through Secrets Manager', () => {
-      const [, policy] = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))[0] ?? [];
+      const policyId = logicalId(template, 'AWS::IAM::ManagedPolicy', 'SecretsConsumerPolicy');
+      const policy = template.findResources('AWS::IAM::ManagedPolicy')[policyId];
       const statements: Statement[] = policy?.Properties.PolicyDocument.Statement;
       expect(statements.flatMap(actionsOf).sort()).toEqual([
         'kms:Decrypt',
@@ -351,11 +354,11 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
         'secretsmanager:GetSecretValue',
       ]);
       const read = statements.find((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
-      expect(ref(read?.Resource)).toContain(`:secret:${config.resourcePrefix}/connections/*`);
+      expect(ref(read?.Resource)).toContain(`:secret:${config.resourcePrefix}/connections/con_*`);
       const decrypt = statements.find((s) => actionsOf(s).includes('kms:Decrypt'));
       expect(decrypt?.Condition.StringEquals['kms:ViaService']).toBeDefined();
       expect(ref(decrypt?.Condition.StringLike['kms:EncryptionContext:SecretARN'])).toContain(
-        `:secret:${config.resourcePrefix}/connections/*`,
+        `:secret:${config.resourcePrefix}/connections/con_*`,
       );
     });
   });
@@ -375,7 +378,7 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
 
     it('watch each dead-letter queue, each function, failed provisioning, dead-lettered events, refused accounts and silent polling', () => {
       const dlqAlarms = alarms().filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
-      expect(dlqAlarms).toHaveLength(4);
+      expect(dlqAlarms).toHaveLength(5);
       for (const alarm of dlqAlarms) {
         expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
       }
@@ -425,7 +428,7 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
           TreatMissingData: 'breaching',
         }),
       );
-      expect(alarms()).toHaveLength(14);
+      expect(alarms()).toHaveLength(15);
       template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     });
   });
@@ -448,7 +451,7 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
       }
     });
 
-    it('grants Secrets Manager actions only on the connection prefix, the client token and webhook secrets', () => {
+    it('grants Secrets Manager actions only on the token prefixes, the client token and webhook secrets', () => {
       const clientToken = { Ref: logicalId(template, 'AWS::SecretsManager::Secret', 'SecretsClientToken') };
       const webhookSecret = {
         Ref: logicalId(template, 'AWS::SecretsManager::Secret', 'SecretsIntegrationWebhookSecret'),
@@ -458,8 +461,9 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
           actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
         )) {
           for (const resource of resourcesOf(statement)) {
-            const prefixPattern = ref(resource).endsWith(
-              `:secret:${config.resourcePrefix}/connections/*"]]}`,
+            // Connection and integration tokens (and access tokens still at their pre-migration names).
+            const prefixPattern = ['connections/con_', 'integrations/int_', 'connections/int_'].some((p) =>
+              ref(resource).endsWith(`:secret:${config.resourcePrefix}/${p}*"]]}`),
             );
             const named = [ref(clientToken), ref(webhookSecret)].includes(ref(resource));
             expect(prefixPattern || named, ref(resource)).toBe(true);

@@ -94,6 +94,50 @@ describe('stage configuration', () => {
     ).toThrow(/clientTokenSecretKmsKeyArn: only applies together with clientTokenSecretArn/);
   });
 
+  it('rejects a silence alarm CloudWatch would refuse (period × evaluation periods over one day), saying what to set', () => {
+    // 7-minute periods: 206 of them cover 1,440 minutes, 1,442 minutes in all.
+    const attempt = () => resolveStageConfig('demo', { pollRateMinutes: 7, pollSilenceAlarmMinutes: 1440 });
+    expect(attempt).toThrow(
+      /pollSilenceAlarmMinutes: with pollRateMinutes 7 the silence alarm needs 206 periods of 7 minutes \(1442 minutes\), over CloudWatch's limit of 1440 minutes for period × evaluation periods: set pollSilenceAlarmMinutes to at most 1435, or choose a pollRateMinutes that divides 1440 \(got 1440\)/,
+    );
+    // The largest silence it suggests, and rates that divide a day, pass; an hour or more per period may span a week.
+    expect(
+      resolveStageConfig('demo', { pollRateMinutes: 7, pollSilenceAlarmMinutes: 1435 }).pollRateMinutes,
+    ).toBe(7);
+    expect(
+      resolveStageConfig('demo', { pollRateMinutes: 5, pollSilenceAlarmMinutes: 1440 }).pollRateMinutes,
+    ).toBe(5);
+    expect(
+      resolveStageConfig('demo', {
+        pollRateMinutes: 70,
+        pollSilenceAlarmMinutes: 1440,
+        configurationRefreshMinutes: 1440,
+      }).pollRateMinutes,
+    ).toBe(70);
+  });
+
+  it.each([
+    [7, 1435],
+    [70, 1440],
+  ])(
+    "synthesizes a silence alarm within CloudWatch's limit (poll every %i minutes, silence %i)",
+    (rate, silence) => {
+      const { template } = synth({
+        stage: 'demo',
+        pollRateMinutes: rate,
+        pollSilenceAlarmMinutes: silence,
+        configurationRefreshMinutes: 1440,
+      });
+      const [alarm] = Object.values(
+        template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'PollSucceeded' } }),
+      );
+      const { Period, EvaluationPeriods } = alarm?.Properties ?? {};
+      expect(Period).toBe(rate * 60);
+      expect(Period * EvaluationPeriods).toBeGreaterThanOrEqual(silence * 60);
+      expect(Period * EvaluationPeriods).toBeLessThanOrEqual(Period < 3600 ? 86_400 : 604_800);
+    },
+  );
+
   it('validates an existing client token secret ARN', () => {
     expect(() => resolveStageConfig('demo', { clientTokenSecretArn: 'mews-token' })).toThrow(
       /clientTokenSecretArn: must be a Secrets Manager secret ARN/,
