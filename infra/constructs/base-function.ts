@@ -5,8 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { z } from 'zod';
 import { METRICS_NAMESPACE } from '../../shared/config/metric-names.js';
+import type * as z from '../../shared/lib/zod-mini.js';
 import { ESBUILD_TARGET, MAIN_FIELDS, REQUIRE_BANNER } from '../bundling-options.js';
 
 /** Repository root (this file is infra/constructs/base-function.ts). */
@@ -16,7 +16,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** A function environment schema from `shared/config/function-env.ts`: every variable given as a string. */
-export type EnvSchema = z.ZodObject<Record<string, z.ZodType<unknown, string | undefined>>>;
+export type EnvSchema = z.ZodMiniObject<Record<string, z.ZodMiniType<unknown, string | undefined>>>;
 
 export interface BaseFunctionProps<S extends EnvSchema> {
   /** Folder under `functions/` holding `handler.ts` (exporting `handler`). */

@@ -1,15 +1,18 @@
-import * as z from 'zod';
 import { DEFAULT_CONNECTOR_CLIENT_NAME } from '../adapters/mews-connector/connector-client.js';
+import * as z from '../lib/zod-mini.js';
 
 /**
  * Each Lambda's environment, validated once at cold start. The CDK function construct types
  * its `environment` prop from these, so a missing variable fails `tsc`, not a deployment.
  */
-const nonEmpty = z.string().min(1);
+const nonEmpty = z.string().check(z.minLength(1));
 const url = z.url();
 
 /** A whole number in a string, as Lambda environments hold them. */
-const wholeNumber = z.string().regex(/^\d+$/, 'must be a whole number').transform(Number);
+const wholeNumber = z.pipe(
+  z.string().check(z.regex(/^\d+$/, 'must be a whole number')),
+  z.transform((v: string) => Number(v)),
+);
 
 const common = {
   TABLE_NAME: nonEmpty,
@@ -29,15 +32,16 @@ const mews = {
    * Where tokens live: Secrets Manager (the default), or SecureString parameters under the two
    * paths below, encrypted with CONNECTION_SECRETS_KMS_KEY_ARN (set by the stack's tokenStore).
    */
-  TOKEN_STORE: z.enum(['secrets-manager', 'parameter-store']).default('secrets-manager'),
+  TOKEN_STORE: z._default(z.enum(['secrets-manager', 'parameter-store']), 'secrets-manager'),
   /** Connection tokens are parameters named `${path}${connectionId}` (parameter-store). */
-  CONNECTION_PARAMETER_PATH: z.string().default(''),
+  CONNECTION_PARAMETER_PATH: z._default(z.string(), ''),
   /** Integration access tokens are parameters named `${path}${integrationId}` (parameter-store). */
-  INTEGRATION_PARAMETER_PATH: z.string().default(''),
+  INTEGRATION_PARAMETER_PATH: z._default(z.string(), ''),
   /** Tier of new token parameters (parameter-store). */
-  TOKEN_PARAMETER_TIER: z
-    .enum(['Intelligent-Tiering', 'Standard', 'Advanced'])
-    .default('Intelligent-Tiering'),
+  TOKEN_PARAMETER_TIER: z._default(
+    z.enum(['Intelligent-Tiering', 'Standard', 'Advanced']),
+    'Intelligent-Tiering',
+  ),
 };
 
 export const schedulePollsEnvSchema = z.object({
@@ -93,9 +97,9 @@ export const webhookEnvSchema = z.object({
   /** ARN of the secret the integration webhook URL carries (`/integrations/<secret>`); 32+ characters. */
   INTEGRATION_WEBHOOK_SECRET_ARN: nonEmpty,
   /** ARN of the Connector API client token's secret; empty: the same secret as MEWS_CLIENT_TOKEN_SECRET_ARN. */
-  CONNECTOR_CLIENT_TOKEN_SECRET_ARN: z.string().default(''),
+  CONNECTOR_CLIENT_TOKEN_SECRET_ARN: z._default(z.string(), ''),
   /** `Client` on every Connector API call: unique name and version of this integration. */
-  MEWS_CONNECTOR_CLIENT_NAME: nonEmpty.default(DEFAULT_CONNECTOR_CLIENT_NAME),
+  MEWS_CONNECTOR_CLIENT_NAME: z._default(nonEmpty, DEFAULT_CONNECTOR_CLIENT_NAME),
   /** Recovery window of a deleted integration's access-token secret. */
   SECRET_RECOVERY_WINDOW_DAYS: wholeNumber,
 });
@@ -103,8 +107,8 @@ export const webhookEnvSchema = z.object({
 export type SyncConnectionEnv = z.infer<typeof syncConnectionEnvSchema>;
 
 /** Parses `env` with `schema`, or throws one message naming every bad variable and what it must be. */
-export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const result = schema.safeParse(env);
+export function parseEnv<S extends z.core.$ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = z.safeParse(schema, env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   throw new Error(`Invalid function environment (fix the stack's configuration): ${problems.join('; ')}`);

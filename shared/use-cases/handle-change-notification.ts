@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { connectionIdFromToken } from '../domain/identity.js';
 import type { AccountId, ConnectionId } from '../domain/model.js';
+import * as z from '../lib/zod-mini.js';
 import type { PollAccountMessage, SyncConnectionMessage } from '../ports/work-queue.js';
 import type { UseCaseDeps } from './use-case-deps.js';
 
@@ -17,15 +17,11 @@ const TYPE_MESSAGE =
 /** `clientToken` is checked on its own, first; these are the rest of the documented request. */
 const notificationSchema = z.object({
   // Not trimmed: the id derives from the token exactly as getProperties lists it.
-  connectionToken: z
-    .string()
-    .max(1024)
-    .refine((token) => token.trim() !== ''),
-  type: z
-    .number()
-    .int()
-    .min(0)
-    .max(CHANGE_NOTIFICATION_TYPES.length - 1),
+  connectionToken: z.string().check(
+    z.maxLength(1024),
+    z.refine((token) => token.trim() !== ''),
+  ),
+  type: z.number().check(z.int(), z.gte(0), z.lte(CHANGE_NOTIFICATION_TYPES.length - 1)),
 });
 
 export type ChangeNotificationOutcome =

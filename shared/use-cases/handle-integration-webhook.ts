@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { integrationProvisioned } from '../domain/events/integration-provisioned.event.js';
 import {
   INTEGRATION_CANCELED,
@@ -11,6 +10,7 @@ import {
 } from '../domain/events/integration-status.event.js';
 import { integrationIdFromMewsId } from '../domain/identity.js';
 import type { EnterpriseConfiguration, Integration, IntegrationId } from '../domain/model.js';
+import * as z from '../lib/zod-mini.js';
 import type { ConnectorApi } from '../ports/connector-api.js';
 import type { IntegrationStore, IntegrationUpdate } from '../ports/integration-store.js';
 import { MewsRefusal } from '../ports/mews-failure.js';
@@ -48,18 +48,23 @@ export type IntegrationWebhookOutcome =
   | { status: 'token-rotated'; integrationId: IntegrationId };
 
 // Mews adds fields over time: unknown ones are accepted (and dropped).
-const ref = z.object({ Id: z.string().trim().min(1).max(200), Name: z.string().max(1000) });
+const ref = z.object({
+  Id: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  Name: z.string().check(z.maxLength(1000)),
+});
+/** A string of 1 to `max` characters. */
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const envelopeSchema = z.object({
-  Action: z.string().min(1).max(100),
+  Action: text(100),
   Data: z.record(z.string(), z.unknown()),
 });
 const dataSchemas = {
   IntegrationCreated: z.object({
     Enterprise: ref,
-    Service: ref.nullish(),
-    Requestor: z.object({ Name: z.string().nullish(), Email: z.string().nullish() }).nullish(),
-    AccessToken: z.string().min(1).max(4096),
-    CreatedUtc: z.string().min(1).max(100),
+    Service: z.nullish(ref),
+    Requestor: z.nullish(z.object({ Name: z.nullish(z.string()), Email: z.nullish(z.string()) })),
+    AccessToken: text(4096),
+    CreatedUtc: text(100),
     IsEnabled: z.boolean(),
     Integration: ref,
   }),
@@ -67,9 +72,9 @@ const dataSchemas = {
   IntegrationDisabled: z.object({ Integration: ref }),
   IntegrationCanceled: z.object({ Integration: ref }),
   IntegrationReinstated: z.object({ Integration: ref }),
-  IntegrationDeleted: z.object({ Integration: ref, DeletedUtc: z.string().min(1).max(100).nullish() }),
-  IntegrationApiKeyCreated: z.object({ Integration: ref, ApiKey: z.string().min(1).max(4096) }),
-} satisfies Record<IntegrationAction, z.ZodType>;
+  IntegrationDeleted: z.object({ Integration: ref, DeletedUtc: z.nullish(text(100)) }),
+  IntegrationApiKeyCreated: z.object({ Integration: ref, ApiKey: text(4096) }),
+} satisfies Record<IntegrationAction, z.ZodMiniType>;
 
 type CreatedData = z.infer<typeof dataSchemas.IntegrationCreated>;
 
@@ -273,7 +278,7 @@ function isKnownAction(action: string): action is IntegrationAction {
 }
 
 /** The first problem, by field path and zod's message (which names types, never values). */
-function describe(error: z.ZodError, prefix: string): string {
+function describe(error: z.core.$ZodError, prefix: string): string {
   const issue = error.issues[0];
   const path =
     issue && issue.path.length > 0 ? `${prefix}${issue.path.join('.')}` : prefix.replace(/\.$/, '') || 'body';

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { EnterpriseConfiguration } from '../../domain/model.js';
+import * as z from '../../lib/zod-mini.js';
 import { parseAnswer } from '../../mews/channel-manager-client.js';
 import type { MewsOperation } from '../../mews/errors.js';
 import { HttpTransport, type HttpTransportOptions } from '../../mews/http-transport.js';
@@ -30,23 +30,23 @@ const CONNECTOR_WEBHOOK_BUDGET = { timeoutMs: 2_000, retries: 1, maxElapsedMs: 3
 const OPERATION = 'configuration/get' as MewsOperation;
 const PATH = '/api/connector/v1/configuration/get';
 
-const nullableString = z.string().nullish();
+const nullableString = z.nullish(z.string());
 
 /** The parts of the answer the provisioner keeps; unknown fields are accepted and dropped. */
 const connectorConfigurationResponseSchema = z.object({
   NowUtc: nullableString,
   Enterprise: z.object({
-    Id: z.string().min(1),
+    Id: z.string().check(z.minLength(1)),
     Name: z.string(),
     ChainId: nullableString,
     TimeZoneIdentifier: nullableString,
     DefaultLanguageCode: nullableString,
     LegalEnvironmentCode: nullableString,
     Pricing: nullableString,
-    Address: z.object({ CountryCode: nullableString }).nullish(),
-    Currencies: z
-      .array(z.object({ Currency: z.string(), IsDefault: z.boolean(), IsEnabled: z.boolean() }))
-      .nullish(),
+    Address: z.nullish(z.object({ CountryCode: nullableString })),
+    Currencies: z.nullish(
+      z.array(z.object({ Currency: z.string(), IsDefault: z.boolean(), IsEnabled: z.boolean() })),
+    ),
   }),
 });
 
