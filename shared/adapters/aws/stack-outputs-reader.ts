@@ -1,13 +1,11 @@
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import type * as z from 'zod';
-import { stackOutputsSchema } from '../../config/stack-outputs.js';
+import { type StackOutputs, stackOutputsSchema } from '../../config/stack-outputs.js';
 
-/** The deployed stack's outputs, validated (by `schema`); a clear error when the stack is missing or incomplete. */
-export async function readStackOutputs<S extends z.ZodType = typeof stackOutputsSchema>(
+/** The deployed stack's outputs, validated; a clear error when the stack is missing or incomplete. */
+export async function readStackOutputs(
   client: CloudFormationClient,
   stackName: string,
-  schema: S = stackOutputsSchema as unknown as S,
-): Promise<z.infer<S>> {
+): Promise<StackOutputs> {
   let outputs: Record<string, string>;
   try {
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
@@ -23,7 +21,7 @@ export async function readStackOutputs<S extends z.ZodType = typeof stackOutputs
     }
     throw new Error(`could not read stack ${stackName}: ${message}`);
   }
-  const parsed = schema.safeParse(outputs);
+  const parsed = stackOutputsSchema.safeParse(outputs);
   if (!parsed.success) {
     const missing = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
     throw new Error(`stack ${stackName} lacks the outputs ${missing}: redeploy it with this version`);
