@@ -3,14 +3,34 @@ import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent
 import {
   MAX_WEBHOOK_BODY_BYTES,
   routeWebhook,
+  type WebhookOutcome,
   type WebhookResponse,
 } from '../../shared/adapters/http/webhook-router.js';
 import { webhookDeps } from '../../shared/composition/aws-services.js';
 import { withInvocation } from '../../shared/composition/lambda-invocation.js';
-import { METRIC } from '../../shared/config/metric-names.js';
+import { remainingMs, withDeadline } from '../../shared/composition/work-deadline.js';
+import { METRIC, type MetricName } from '../../shared/config/metric-names.js';
 
-const APPLIED = new Set(['provisioned', 'changed', 'token-rotated']);
-const REJECTED = new Set(['rejected', 'not-found', 'method-not-allowed', 'too-large']);
+/** The metric each outcome counts in (null: none); the compiler checks every outcome is here. */
+const OUTCOME_METRIC = {
+  accepted: METRIC.notificationAccepted,
+  provisioned: METRIC.integrationWebhookApplied,
+  changed: METRIC.integrationWebhookApplied,
+  'token-rotated': METRIC.integrationWebhookApplied,
+  'already-provisioned': null,
+  unchanged: null,
+  ignored: null,
+  'unknown-integration': null,
+  unauthenticated: METRIC.webhookUnauthenticated,
+  rejected: METRIC.webhookRejected,
+  'not-found': METRIC.webhookRejected,
+  'method-not-allowed': METRIC.webhookRejected,
+  'too-large': METRIC.webhookRejected,
+  failed: METRIC.webhookFailed,
+} as const satisfies Record<WebhookOutcome['outcome'], MetricName | null>;
+
+/** Kept free of Mews calls at the end of the invocation: the router's writes and the answer. */
+const RESERVE_MS = 2_000;
 
 /**
  * Mews -> Function URL: `POST /changeNotification` (and the documented `/changeNotificaton`)
@@ -33,7 +53,7 @@ export const handler = async (
       ? Math.ceil((MAX_WEBHOOK_BODY_BYTES * 4) / 3) + 4
       : MAX_WEBHOOK_BODY_BYTES * 4;
     if (raw !== undefined && raw.length > limit) {
-      metrics.addMetric(METRIC.webhookRejected, MetricUnit.Count, 1);
+      count({ outcome: 'too-large' }, metrics);
       return result({
         status: 413,
         headers: { 'content-type': 'application/json' },
@@ -49,7 +69,7 @@ export const handler = async (
     } catch (error) {
       // Environment or secrets unreadable: Mews re-sends later. The message names ARNs, never values.
       logger.error('webhook dependencies unavailable', { error });
-      metrics.addMetric(METRIC.webhookFailed, MetricUnit.Count, 1);
+      count({ outcome: 'failed' }, metrics);
       return result({
         status: 503,
         headers: { 'content-type': 'application/json' },
@@ -57,27 +77,19 @@ export const handler = async (
       });
     }
 
-    const response = await routeWebhook(
-      { method: event.requestContext.http.method, path: event.rawPath, body },
-      deps,
+    // The Connector API call has its own 3 s budget; it also never outlives the invocation.
+    const deadline = Date.now() + remainingMs(context) - RESERVE_MS;
+    const response = await withDeadline(deadline, () =>
+      routeWebhook({ method: event.requestContext.http.method, path: event.rawPath, body }, deps),
     );
     count(response, metrics);
     return result(response);
   });
 
-function count(response: WebhookResponse, metrics: Metrics): void {
-  const { outcome, route } = response;
-  if (route === 'changeNotification' && outcome === 'accepted') {
-    metrics.addMetric(METRIC.notificationAccepted, MetricUnit.Count, 1);
-  } else if (route === 'integrations' && APPLIED.has(outcome)) {
-    metrics.addMetric(METRIC.integrationWebhookApplied, MetricUnit.Count, 1);
-  } else if (outcome === 'unauthenticated') {
-    metrics.addMetric(METRIC.webhookUnauthenticated, MetricUnit.Count, 1);
-  } else if (REJECTED.has(outcome)) {
-    metrics.addMetric(METRIC.webhookRejected, MetricUnit.Count, 1);
-  } else if (outcome === 'failed') {
-    metrics.addMetric(METRIC.webhookFailed, MetricUnit.Count, 1);
-  }
+/** The one place an outcome becomes a metric (the handler's own 413 and 503 included). */
+function count({ outcome }: Pick<WebhookOutcome, 'outcome'>, metrics: Metrics): void {
+  const name = OUTCOME_METRIC[outcome];
+  if (name !== null) metrics.addMetric(name, MetricUnit.Count, 1);
 }
 
 function result(

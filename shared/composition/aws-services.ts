@@ -38,6 +38,7 @@ import type { schedulePolls } from '../use-cases/schedule-polls.js';
 import type { syncConnection } from '../use-cases/sync-connection.js';
 import { DEFAULT_POLICY } from '../use-cases/use-case-deps.js';
 import { redactLogValue } from './log-redaction.js';
+import { currentDeadline } from './work-deadline.js';
 
 /**
  * The composition root of the Lambda functions: builds the AWS adapters from the function's
@@ -214,6 +215,7 @@ export function webhookDeps(env: NodeJS.ProcessEnv = process.env): Promise<Webho
           clientToken: connectorClientToken ?? clientToken,
           clientName: e.MEWS_CONNECTOR_CLIENT_NAME,
           logger,
+          deadline: currentDeadline,
         }),
         clock: systemClock,
         logger,
@@ -233,7 +235,13 @@ async function mewsDeps(e: SyncConnectionEnv): Promise<SyncConnectionDeps> {
   const clientToken = await readClientToken(secrets, e.MEWS_CLIENT_TOKEN_SECRET_ARN);
   return {
     store: stateStore(e.TABLE_NAME),
-    mews: new ChannelManagerClient({ platformAddress: e.MEWS_PLATFORM_ADDRESS, clientToken, logger }),
+    // Every call ends by the deadline of the record in progress (see sqs-record-handler.ts).
+    mews: new ChannelManagerClient({
+      platformAddress: e.MEWS_PLATFORM_ADDRESS,
+      clientToken,
+      logger,
+      deadline: currentDeadline,
+    }),
     vault: new SecretsManagerTokenVault({
       client: secrets,
       prefix: e.CONNECTION_SECRET_PREFIX,

@@ -24,6 +24,11 @@ export const METRIC = {
   provisioningFailed: 'ProvisioningFailed',
   /** sync-connection: 1 per message that failed (retried by SQS, then dead-lettered), poison ones included. */
   syncFailed: 'SyncFailed',
+  /**
+   * poll-account, sync-connection: 1 per message handed back unstarted because the invocation had
+   * too little time left (Mews was slow for the records before it). Not counted as failed.
+   */
+  recordsNotStarted: 'RecordsNotStarted',
   /** relay-outbox: events the bus took. */
   eventsPublished: 'EventsPublished',
   /** relay-outbox: events not published this time (they stay in the outbox), malformed items included. */
@@ -41,3 +46,5 @@ export const METRIC = {
   /** webhook: requests that failed on our side (queue, table, vault, Connector API): Mews re-sends; alarm. */
   webhookFailed: 'WebhookFailed',
 } as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];

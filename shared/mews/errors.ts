@@ -131,7 +131,9 @@ export type TransportFailureReason =
   /** The body is not JSON (an HTML error page, a truncated answer...). */
   | 'invalid-json'
   /** The body exceeded the configured size cap. */
-  | 'too-large';
+  | 'too-large'
+  /** No (further) attempt was started: too little was left of the call's time budget. */
+  | 'deadline';
 
 /**
  * The HTTP exchange failed before a Mews answer could be read. Transient, except an HTTP 4xx
@@ -242,6 +244,8 @@ function describeReason(reason: TransportFailureReason, status: number | null): 
       return 'the answer is not JSON';
     case 'too-large':
       return 'the answer exceeds the size cap';
+    case 'deadline':
+      return 'not attempted: too little time left in the budget';
   }
 }
 

@@ -1,4 +1,4 @@
-import { parseRetryAfter, RetryPolicy } from '../lib/retry-policy.js';
+import { parseRetryAfter, RetryPolicy, type RetryPolicyOptions } from '../lib/retry-policy.js';
 import { mewsErrorResponseSchema } from './error.schema.js';
 import {
   MewsApiError,
@@ -12,8 +12,9 @@ import { createRedactor, type Redactor } from './redact.js';
 
 /**
  * POSTs JSON to Mews with a per-attempt timeout, bounded retries with full-jitter exponential
- * backoff, Retry-After, a response size cap enforced while streaming, and Mews' "HTTP 200 but
- * `success: false`" error convention. Returns the parsed JSON of a successful answer; schema
+ * backoff, Retry-After, an optional budget per call (maxElapsedMs, or the caller's deadline) that
+ * no attempt or wait reaches past, a response size cap enforced while streaming, and Mews' "HTTP
+ * 200 but `success: false`" error convention. Returns the parsed JSON of a successful answer; schema
  * validation is the caller's business.
  */
 
@@ -24,6 +25,7 @@ export const TRANSPORT_DEFAULTS = {
   backoffCapMs: 10_000,
   maxRetryAfterMs: 30_000,
   maxResponseBytes: 50 * 1024 * 1024,
+  minAttemptMs: 250,
 } as const;
 
 export interface AttemptEvent {
@@ -34,6 +36,10 @@ export interface AttemptEvent {
   durationMs: number;
   /** HTTP status, null when no response arrived. */
   status: number | null;
+  /** This attempt's timeout: timeoutMs, or less when the call's budget had less left. */
+  timeoutMs: number;
+  /** When the call had to end (epoch ms on the transport's clock); null when it had no budget. */
+  deadline: number | null;
   outcome: 'success' | 'api-error' | 'transport-error';
   /** The failure of this attempt (already log-safe). */
   error?: MewsError;
@@ -59,6 +65,18 @@ export interface HttpTransportOptions {
    * would end past it, and an attempt's timeout never reaches past it either.
    */
   maxElapsedMs?: number;
+  /**
+   * Where the current work must end (epoch ms on `now`), asked at the start of every call: the
+   * call ends by then, like maxElapsedMs (the earlier of the two wins), and a Retry-After that
+   * would end past it is not waited for. A Lambda handler sets it from the invocation's remaining
+   * time; undefined (the CLI, the local runner): no deadline.
+   */
+  deadline?: () => number | undefined;
+  /**
+   * No attempt is started with less than this left of the call's budget (it could hardly get an
+   * answer): the call fails with reason `deadline` instead. Default 250 ms.
+   */
+  minAttemptMs?: number;
   /** Called after every attempt (metrics, logging). Exceptions it throws are ignored. */
   onAttempt?: (event: AttemptEvent) => void;
   /** Sent as User-Agent. */
@@ -105,6 +123,7 @@ interface FailedAttempt {
   error: MewsError;
   retryAfterMs: number | null;
   durationMs: number;
+  timeoutMs: number;
 }
 
 export class HttpTransport {
@@ -117,24 +136,33 @@ export class HttpTransport {
   private readonly now: () => number;
   private readonly limiter: TokenBucket | undefined;
   private readonly maxElapsedMs: number | undefined;
+  private readonly deadline: (() => number | undefined) | undefined;
+  private readonly minAttemptMs: number;
+  private readonly retryOptions: RetryPolicyOptions;
 
   constructor(options: HttpTransportOptions = {}) {
     this.timeoutMs = positive('timeoutMs', options.timeoutMs ?? TRANSPORT_DEFAULTS.timeoutMs);
     const retries = nonNegativeInt('retries', options.retries ?? TRANSPORT_DEFAULTS.retries);
     this.now = options.now ?? Date.now;
-    this.retry = new RetryPolicy({
+    this.retryOptions = {
       attempts: retries + 1,
       baseMs: options.backoffBaseMs ?? TRANSPORT_DEFAULTS.backoffBaseMs,
       capMs: options.backoffCapMs ?? TRANSPORT_DEFAULTS.backoffCapMs,
       maxRetryAfterMs: options.maxRetryAfterMs ?? TRANSPORT_DEFAULTS.maxRetryAfterMs,
-      ...(options.maxElapsedMs === undefined
-        ? {}
-        : { deadlineMs: positive('maxElapsedMs', options.maxElapsedMs) }),
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.random ? { random: options.random } : {}),
       now: this.now,
-    });
-    this.maxElapsedMs = options.maxElapsedMs;
+    };
+    this.retry = new RetryPolicy(this.retryOptions);
+    this.maxElapsedMs =
+      options.maxElapsedMs === undefined ? undefined : positive('maxElapsedMs', options.maxElapsedMs);
+    this.deadline = options.deadline;
+    // A short maxElapsedMs or timeoutMs lowers it: a call always gets its first attempt.
+    this.minAttemptMs = Math.min(
+      positive('minAttemptMs', options.minAttemptMs ?? TRANSPORT_DEFAULTS.minAttemptMs),
+      this.maxElapsedMs ?? Number.POSITIVE_INFINITY,
+      this.timeoutMs,
+    );
     this.maxResponseBytes = positive(
       'maxResponseBytes',
       options.maxResponseBytes ?? TRANSPORT_DEFAULTS.maxResponseBytes,
@@ -156,20 +184,50 @@ export class HttpTransport {
     const redact = createRedactor([...(request.secrets ?? []), payload]);
     const maxAttempts = this.retry.attempts;
     const startedAt = this.now();
-    const attemptTimeout = () =>
-      this.maxElapsedMs === undefined
-        ? this.timeoutMs
-        : Math.max(1, Math.min(this.timeoutMs, this.maxElapsedMs - (this.now() - startedAt)));
+    const deadline = this.deadlineOf(startedAt);
+    const left = () => (deadline === null ? Number.POSITIVE_INFINITY : deadline - this.now());
+    const outOfTime = (attempt: number) =>
+      new MewsTransportError({
+        operation: request.operation,
+        attempts: attempt,
+        reason: 'deadline',
+        address: originOf(request.url),
+      });
+    if (left() < this.minAttemptMs) throw outOfTime(1);
+    // With a deadline, a retry is due only if its wait leaves minAttemptMs for the attempt after it.
+    const retry =
+      deadline === null
+        ? this.retry
+        : new RetryPolicy({
+            ...this.retryOptions,
+            deadlineMs: Math.max(1, deadline - startedAt - this.minAttemptMs),
+          });
 
-    const outcome = await this.retry.attempt<MewsAnswer, FailedAttempt>(
+    const outcome = await retry.attempt<MewsAnswer, FailedAttempt>(
       async (attempt) => {
         await this.limiter?.take();
+        // The rate limiter may have made it wait.
+        if (left() < this.minAttemptMs) {
+          const error = outOfTime(attempt);
+          return {
+            ok: false,
+            failure: { status: null, error, retryAfterMs: null, durationMs: 0, timeoutMs: 0 },
+            retryable: false,
+          };
+        }
+        // AbortSignal.timeout takes whole milliseconds only.
+        const timeoutMs = Math.floor(Math.min(this.timeoutMs, left()));
         const t0 = performance.now();
-        const result = await this.attemptOnce(request, payload, attempt, redact, attemptTimeout());
+        const result = await this.attemptOnce(request, payload, attempt, redact, timeoutMs);
         const durationMs = Math.round(performance.now() - t0);
         if (!result.ok) {
           const { status, error, retryable, retryAfterMs } = result;
-          return { ok: false, failure: { status, error, retryAfterMs, durationMs }, retryable, retryAfterMs };
+          return {
+            ok: false,
+            failure: { status, error, retryAfterMs, durationMs, timeoutMs },
+            retryable,
+            retryAfterMs,
+          };
         }
         this.report(request, {
           operation: request.operation,
@@ -177,6 +235,8 @@ export class HttpTransport {
           maxAttempts,
           durationMs,
           status: result.status,
+          timeoutMs,
+          deadline,
           outcome: 'success',
           willRetry: false,
           retryInMs: null,
@@ -199,6 +259,8 @@ export class HttpTransport {
             maxAttempts,
             durationMs: failed.durationMs,
             status: failed.status,
+            timeoutMs: failed.timeoutMs,
+            deadline,
             outcome: failed.error instanceof MewsApiError ? 'api-error' : 'transport-error',
             error: failed.error,
             willRetry: retryInMs !== null,
@@ -209,6 +271,15 @@ export class HttpTransport {
     );
     if (outcome.ok) return outcome.value;
     throw outcome.failure.error;
+  }
+
+  /** The earlier of the call's maxElapsedMs and the current work's deadline, or null for neither. */
+  private deadlineOf(startedAt: number): number | null {
+    const ends = [
+      this.maxElapsedMs === undefined ? undefined : startedAt + this.maxElapsedMs,
+      this.deadline?.(),
+    ].filter((t): t is number => t !== undefined && Number.isFinite(t));
+    return ends.length === 0 ? null : Math.min(...ends);
   }
 
   private report(request: MewsPostRequest, event: AttemptEvent): void {

@@ -22,6 +22,7 @@ export const REGION = 'eu-west-1';
 export const ACCOUNT = '111122223333';
 export const SERVICE = 'mews-provisioner-test';
 export const CONNECTION_SECRET_PREFIX = 'mews-provisioner/test/connections/';
+export const INTEGRATION_SECRET_PREFIX = 'mews-provisioner/test/integrations/';
 export const KMS_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 export const CLIENT_TOKEN_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:mews-provisioner/test/client-token-Ab12Cd`;
 export const ACCOUNT_POLLS_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/mews-provisioner-test-account-polls`;
@@ -43,6 +44,7 @@ export function stubFunctionEnv(values: { tableName: string; dynamoEndpoint: str
     MEWS_PLATFORM_ADDRESS: values.mewsAddress ?? 'https://api.mews-demo.com',
     MEWS_CLIENT_TOKEN_SECRET_ARN: CLIENT_TOKEN_SECRET_ARN,
     CONNECTION_SECRET_PREFIX,
+    INTEGRATION_SECRET_PREFIX,
     CONNECTION_SECRETS_KMS_KEY_ARN: KMS_KEY_ARN,
     ACCOUNT_POLLS_QUEUE_URL,
     CONNECTION_SYNCS_QUEUE_URL,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { handler } from '../../functions/poll-account/handler.js';
 import { DynamoStateStore } from '../../shared/adapters/aws/dynamo-state-store.js';
 import { resetServicesForTests } from '../../shared/composition/aws-services.js';
+import { RECORD_BUDGET } from '../../shared/composition/sqs-record-handler.js';
 import { type ListedEntry, listedEntries } from '../../shared/domain/listing-diff.js';
 import type { Account } from '../../shared/domain/model.js';
 import { ChannelManagerClient } from '../../shared/mews/channel-manager-client.js';
@@ -46,6 +47,13 @@ const captured: string[] = [];
 
 const pollRecord = (account: Account | undefined) =>
   sqsRecord(JSON.stringify({ kind: 'poll-account', accountId: account?.id }), 'account-polls');
+
+/** The log lines (debug ones aside) that name an SQS message. */
+const linesAbout = (messageId: string) =>
+  out.logs().filter((l) => l.level !== 'DEBUG' && JSON.stringify(l).includes(messageId));
+
+/** The per-attempt debug lines of the Mews client. */
+const mewsCalls = () => out.logs().filter((l) => l.message === 'mews call');
 
 async function listedBy(email: string): Promise<ListedEntry[]> {
   const mews = new ChannelManagerClient({ platformAddress: sim.url, clientToken: sim.clientToken });
@@ -255,10 +263,85 @@ describe('poll-account handler', () => {
     expect(events.map((e) => e.detailType)).toEqual(['Account Access Failed']);
   });
 
-  it('throws when every record of the batch fails, so Lambda retries the batch', async () => {
+  it('a batch where every record fails is a partial response, not an invocation error, logged once', async () => {
     const poison = sqsRecord('not json at all', 'account-polls');
-    await expect(handler(sqsEvent([poison]), context)).rejects.toThrow(/All records failed processing/);
+
+    const response = await handler(sqsEvent([poison]), context);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
     expect(out.metric('PollFailed')).toBe(1);
+    expect(linesAbout(poison.messageId)).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'poison message: it will be retried, then dead-lettered',
+      }),
+    ]);
+    expect(out.logs().filter((l) => l.level === 'ERROR')).toHaveLength(1);
+  });
+
+  it('a poll whose Mews call keeps failing: one log line, a partial response', async () => {
+    sim.addFault({ operation: 'getProperties', email: REVENUE, httpStatus: 503 });
+    const failing = pollRecord(accounts.get(REVENUE));
+
+    const response = await handler(sqsEvent([failing]), context);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: failing.messageId }] });
+    expect(linesAbout(failing.messageId)).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'account poll failed: the message will be retried',
+        error: expect.objectContaining({ name: 'MewsTransportError', reason: 'http-status' }),
+      }),
+    ]);
+    expect(out.logs().filter((l) => l.level === 'ERROR')).toHaveLength(1);
+    expect(out.logs().find((l) => l.message === 'invocation failed')).toBeUndefined();
+  }, 60_000);
+
+  it('hanging Mews: the poll gives up within the invocation, its calls never reaching past the deadline', async () => {
+    // Prepare: Mews never answers; the invocation has the reserve plus 3.5 s left.
+    sim.addFault({ operation: 'getProperties', email: REVENUE, hang: true });
+    const record = pollRecord(accounts.get(REVENUE));
+    const deadline = Date.now() + RECORD_BUDGET.reserveMs + 3_500;
+    const short = { ...context, getRemainingTimeInMillis: () => deadline - Date.now() };
+
+    // Act
+    const response = await handler(sqsEvent([record]), short);
+
+    // Assess: a response naming the record, and every Mews attempt's budget ended before the reserve.
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    const calls = mewsCalls();
+    expect(calls.length).toBeGreaterThanOrEqual(1);
+    for (const call of calls) {
+      expect(call).toMatchObject({ outcome: 'transport-error', error: { reason: 'timeout' } });
+      expect(Date.parse(String(call.deadline))).toBeLessThanOrEqual(deadline - RECORD_BUDGET.reserveMs);
+      expect(call.timeoutMs).toBeLessThanOrEqual(3_500);
+    }
+    expect(linesAbout(record.messageId)).toEqual([
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'account poll failed: the message will be retried',
+      }),
+    ]);
+  }, 60_000);
+
+  it('too little time left: the record is not started (no Mews call) and is handed back, logged once', async () => {
+    const record = pollRecord(accounts.get(REVENUE));
+    const deadline = Date.now() + RECORD_BUDGET.reserveMs + RECORD_BUDGET.minRecordMs - 500;
+    const short = { ...context, getRemainingTimeInMillis: () => deadline - Date.now() };
+    sim.clearCalls();
+
+    const response = await handler(sqsEvent([record]), short);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect(sim.calls().getProperties).toBe(0);
+    expect(out.metric('RecordsNotStarted')).toBe(1);
+    expect(out.metric('PollFailed')).toBeUndefined();
+    expect(linesAbout(record.messageId)).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'record not started: too little time left; the message will be retried',
+      }),
+    ]);
   });
 
   it('fails at cold start with a message naming a missing variable', async () => {

@@ -6,6 +6,7 @@ import { handler as pollHandler } from '../../functions/poll-account/handler.js'
 import { handler } from '../../functions/sync-connection/handler.js';
 import { DynamoStateStore } from '../../shared/adapters/aws/dynamo-state-store.js';
 import { resetServicesForTests } from '../../shared/composition/aws-services.js';
+import { RECORD_BUDGET } from '../../shared/composition/sqs-record-handler.js';
 import { connectionIdFromToken } from '../../shared/domain/identity.js';
 import type { Account, ConnectionId } from '../../shared/domain/model.js';
 import { systemClock } from '../../shared/ports/clock.js';
@@ -205,6 +206,104 @@ describe('sync-connection handler', () => {
             l.message === 'no token in the vault; the next poll of each account listing it stores it again',
         ),
     ).toMatchObject({ connectionId });
+  });
+
+  it('a batch of slow Mews calls returns partial failures before the deadline, with no healthy message redelivered', async () => {
+    // Prepare: five syncs; Mews is slow (60 s) for one connection and never answers for another.
+    const a = await newConnection('Healthy before the slow one');
+    const slow = await newConnection('Slow in Mews');
+    const b = await newConnection('Healthy between');
+    const hanging = await newConnection('Hanging in Mews');
+    const c = await newConnection('Healthy last');
+    sim.addFault({ operation: 'getConfiguration', connectionToken: slow.token, latencyMs: 60_000 });
+    sim.addFault({ operation: 'getConfiguration', connectionToken: hanging.token, hang: true });
+    // The invocation has 13 s of Mews time left (18 s minus the reserve); each attempt may take 10 s.
+    const deadline = Date.now() + RECORD_BUDGET.reserveMs + 13_000;
+    const short = { ...context, getRemainingTimeInMillis: () => deadline - Date.now() };
+    const records = [a, slow, b, hanging, c].map((x) => x.record);
+    out.clear();
+
+    // Act
+    const response = await handler(sqsEvent(records), short);
+
+    // Assess: a response (not a timeout) naming exactly the slow and the hanging record.
+    expect(response).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: slow.record.messageId },
+        { itemIdentifier: hanging.record.messageId },
+      ],
+    });
+    for (const healthy of [a, b, c]) {
+      expect((await store.getConnection(healthy.connectionId))?.status).toBe('provisioned');
+    }
+    // Every Mews attempt was given a budget that ends before the reserve: the handler answers in time.
+    const calls = out.logs().filter((l) => l.message === 'mews call');
+    expect(calls.length).toBeGreaterThanOrEqual(5);
+    for (const call of calls) {
+      expect(Date.parse(String(call.deadline))).toBeLessThanOrEqual(deadline - RECORD_BUDGET.reserveMs);
+    }
+    // The slow ones got their fair share, not the 10 s of a full attempt, and gave up by timing out.
+    for (const failed of [slow, hanging]) {
+      const mine = calls.filter((l) => l.connectionId === failed.connectionId);
+      expect(mine.length).toBeGreaterThanOrEqual(1);
+      for (const call of mine) {
+        expect(call).toMatchObject({ outcome: 'transport-error', error: { reason: 'timeout' } });
+        expect(call.timeoutMs).toBeLessThan(10_000);
+      }
+    }
+    expect(out.metric('ConnectionProvisioned')).toBe(3);
+    expect(out.metric('SyncFailed')).toBe(2);
+    // One line per failed record, nothing else at error level.
+    expect(out.logs().filter((l) => l.level === 'ERROR')).toEqual([
+      expect.objectContaining({
+        message: 'connection sync failed: the message will be retried',
+        messageId: slow.record.messageId,
+      }),
+      expect.objectContaining({ messageId: hanging.record.messageId }),
+    ]);
+  }, 60_000);
+
+  it('records that cannot get enough time are handed back unstarted, each in its own line', async () => {
+    // Prepare: a hanging connection first, with 3.5 s of Mews time for the whole batch.
+    const hanging = await newConnection('Hanging first');
+    const after = await newConnection('Waiting behind it');
+    sim.addFault({ operation: 'getConfiguration', connectionToken: hanging.token, hang: true });
+    const deadline = Date.now() + RECORD_BUDGET.reserveMs + 3_500;
+    const short = { ...context, getRemainingTimeInMillis: () => deadline - Date.now() };
+    out.clear();
+    sim.clearCalls();
+
+    // Act
+    const response = await handler(sqsEvent([hanging.record, after.record]), short);
+
+    // Assess: both handed back; the second was never sent to Mews, and its connection is untouched.
+    expect(response).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: hanging.record.messageId },
+        { itemIdentifier: after.record.messageId },
+      ],
+    });
+    expect(sim.calls().getConfiguration).toBe(1);
+    expect((await store.getConnection(after.connectionId))?.status).toBe('discovered');
+    expect(out.metric('SyncFailed')).toBe(1);
+    expect(out.metric('RecordsNotStarted')).toBe(1);
+    const lines = (id: string) => out.logs().filter((l) => l.level !== 'DEBUG' && l.messageId === id);
+    expect(lines(hanging.record.messageId)).toEqual([expect.objectContaining({ level: 'ERROR' })]);
+    expect(lines(after.record.messageId)).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'record not started: too little time left; the message will be retried',
+      }),
+    ]);
+  }, 60_000);
+
+  it('a batch where every record fails is a partial response, not an invocation error', async () => {
+    const poison = sqsRecord('{"kind":"sync-connection"}', 'connection-syncs');
+    const response = await handler(sqsEvent([poison]), context);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
+    expect(out.logs().filter((l) => l.level === 'ERROR')).toEqual([
+      expect.objectContaining({ message: 'poison message: it will be retried, then dead-lettered' }),
+    ]);
   });
 
   it('fails at cold start with a message naming a missing variable', async () => {

@@ -239,6 +239,30 @@ describe('webhook handler: change notifications', () => {
     const huge = `{"pad":"${'x'.repeat(300_000)}"}`;
     expect((await handler(urlEvent('POST', '/changeNotification', huge), context)).statusCode).toBe(413);
     expect(queue.sqs).not.toHaveReceivedCommand(SendMessageBatchCommand);
+    expect(out.metric('WebhookRejected')).toBe(3);
+  });
+
+  it('a notification that fails on our side (the queue is down): code 1, WebhookFailed, one log line', async () => {
+    queue.sqs.on(SendMessageBatchCommand).rejects(new Error('SQS is unavailable'));
+    try {
+      const response = await handler(
+        urlEvent('POST', '/changeNotification', notification(1, sim.clientToken, 'fake-conn-not-known-yet')),
+        context,
+      );
+
+      expect(json(response.body)).toMatchObject({ success: false, error: { code: 1 } });
+      expect(out.metric('WebhookFailed')).toBe(1);
+      expect(out.logs().filter((l) => l.level === 'ERROR' || l.level === 'WARN')).toEqual([
+        expect.objectContaining({
+          level: 'ERROR',
+          message: 'webhook answered',
+          outcome: 'failed',
+          error: expect.objectContaining({ name: 'WorkQueueSendError' }),
+        }),
+      ]);
+    } finally {
+      queue.reset();
+    }
   });
 });
 
@@ -302,6 +326,43 @@ describe('webhook handler: integration webhooks', () => {
     expect((await store.listEventsFor(id)).map((e) => e.detailType)).toEqual([
       'Integration Provisioned',
       'Integration Disabled',
+    ]);
+  });
+
+  it('with too little of the invocation left, configuration/get is not called: 503, Mews re-sends', async () => {
+    // Prepare: 2.1 s left: the webhook keeps 2 s for itself, so the Connector API call has no time.
+    const added = sim.addIntegration({ enterpriseId: 'harbour-hostels', name: 'Late sync' });
+    secrets.push(added.accessToken);
+    const body = JSON.stringify({
+      Action: 'IntegrationCreated',
+      Data: {
+        Enterprise: { Id: 'harbour-hostels', Name: 'Harbour Hostels' },
+        Service: null,
+        Requestor: null,
+        AccessToken: added.accessToken,
+        CreatedUtc: '2026-11-27T10:00:00Z',
+        IsEnabled: true,
+        Integration: { Id: added.integrationId, Name: 'Late sync' },
+      },
+    });
+    const deadline = Date.now() + 2_100;
+    const short = { ...context, getRemainingTimeInMillis: () => deadline - Date.now() };
+    const before = sim.connectorRequests().length;
+
+    // Act
+    const response = await handler(urlEvent('POST', `/integrations/${WEBHOOK_SECRET}`, body), short);
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(sim.connectorRequests()).toHaveLength(before);
+    expect(await store.getIntegration(integrationIdFromMewsId(added.integrationId))).toBeUndefined();
+    expect(out.metric('WebhookFailed')).toBe(1);
+    expect(out.logs().filter((l) => l.level === 'ERROR')).toEqual([
+      expect.objectContaining({
+        message: 'webhook answered',
+        outcome: 'failed',
+        error: expect.objectContaining({ message: expect.stringMatching(/too little time left/) }),
+      }),
     ]);
   });
 

@@ -36,17 +36,33 @@ export interface WebhookRequest {
   body: string | undefined;
 }
 
-type WebhookRoute = 'changeNotification' | 'integrations' | 'none';
+type Endpoint = 'changeNotification' | 'integrations';
 
-export interface WebhookResponse {
+/** An integration webhook acted on or acknowledged (`Result` of the 200 answer). */
+type IntegrationResult = Exclude<IntegrationWebhookOutcome['status'], 'rejected' | 'unknown-integration'>;
+
+/** What became of a request, per route: the webhook function maps each outcome to its metric. */
+export type WebhookOutcome =
+  | { route: 'none'; outcome: 'not-found' }
+  | { route: Endpoint; outcome: 'method-not-allowed' | 'too-large' }
+  | { route: 'changeNotification'; outcome: 'accepted' | 'rejected' | 'unauthenticated' | 'failed' }
+  | {
+      route: 'integrations';
+      outcome: 'rejected' | 'unauthenticated' | 'failed' | 'unknown-integration' | IntegrationResult;
+    };
+
+export type WebhookResponse = WebhookOutcome & {
   status: number;
   headers: Record<string, string>;
   body: string;
-  route: WebhookRoute;
-  /** accepted, rejected, unauthenticated, failed, provisioned... (for metrics and logs). */
-  outcome: string;
   /** Something was queued or written to the outbox: a local runner drains now. */
   work: boolean;
+};
+
+/** A response, and what its one log line says besides the outcome (a reason, a log-safe error). */
+interface Answered {
+  response: WebhookResponse;
+  detail?: Record<string, unknown>;
 }
 
 export interface WebhookDeps {
@@ -63,96 +79,126 @@ export async function routeWebhook(request: WebhookRequest, deps: WebhookDeps): 
   const isNotification = (CHANGE_NOTIFICATION_PATHS as readonly string[]).includes(path);
   const isIntegration = path.startsWith(INTEGRATIONS_PATH_PREFIX) && deps.integrations !== undefined;
   if (!isNotification && !isIntegration) {
-    return answer(404, { message: 'Not Found' }, 'none', 'not-found');
+    return answer(404, { message: 'Not Found' }, { route: 'none', outcome: 'not-found' });
   }
-  const route: WebhookRoute = isNotification ? 'changeNotification' : 'integrations';
+  const route: Endpoint = isNotification ? 'changeNotification' : 'integrations';
   if (request.method.toUpperCase() !== 'POST') {
     return {
-      ...answer(405, { message: 'Method Not Allowed' }, route, 'method-not-allowed'),
+      ...answer(405, { message: 'Method Not Allowed' }, { route, outcome: 'method-not-allowed' }),
       headers: { ...JSON_HEADERS, allow: 'POST' },
     };
   }
   if (request.body !== undefined && Buffer.byteLength(request.body, 'utf8') > MAX_WEBHOOK_BODY_BYTES) {
-    return answer(413, { message: 'Payload Too Large' }, route, 'too-large');
+    return answer(413, { message: 'Payload Too Large' }, { route, outcome: 'too-large' });
   }
   const started = Date.now();
-  const response = isNotification
+  const { response, detail } = isNotification
     ? await changeNotification(request.body, deps)
     : await integrationWebhook(path.slice(INTEGRATIONS_PATH_PREFIX.length), request.body, deps);
-  deps.logger[response.status >= 500 || response.outcome === 'failed' ? 'error' : 'info'](
-    'webhook answered',
-    {
-      route,
-      status: response.status,
-      outcome: response.outcome,
-      durationMs: Date.now() - started,
-    },
-  );
+  // One line per request, a failure included: its error is on this line, not on one of its own.
+  const level = response.outcome === 'failed' ? 'error' : detail ? 'warn' : 'info';
+  deps.logger[level]('webhook answered', {
+    route,
+    status: response.status,
+    outcome: response.outcome,
+    durationMs: Date.now() - started,
+    ...detail,
+  });
   return response;
 }
 
-async function changeNotification(body: string | undefined, deps: WebhookDeps): Promise<WebhookResponse> {
+async function changeNotification(body: string | undefined, deps: WebhookDeps): Promise<Answered> {
   const route = 'changeNotification';
-  const refuse = (code: number, message: string, outcome: string) =>
-    answer(200, { success: false, error: { code, message } }, route, outcome);
+  const refuse = (
+    code: number,
+    message: string,
+    outcome: 'rejected' | 'unauthenticated' | 'failed',
+    detail: Record<string, unknown>,
+  ): Answered => ({
+    response: answer(200, { success: false, error: { code, message } }, { route, outcome }),
+    detail,
+  });
   const parsed = parseJson(body);
-  if (!parsed.ok) return refuse(6, 'Invalid request: the body is not JSON.', 'rejected');
+  if (!parsed.ok) {
+    return refuse(6, 'Invalid request: the body is not JSON.', 'rejected', {
+      reason: 'the body is not JSON',
+    });
+  }
   let outcome: ChangeNotificationOutcome;
   try {
     outcome = await handleChangeNotification(parsed.value, deps.notifications);
   } catch (error) {
-    deps.logger.error('change notification failed: Mews may re-send it', { error: safeError(error) });
-    return refuse(1, 'Temporary failure: re-send the notification later.', 'failed');
+    return refuse(1, 'Temporary failure: re-send the notification later.', 'failed', {
+      error: safeError(error),
+      reason: 'Mews may re-send it',
+    });
   }
   if (outcome.status === 'rejected') {
     const kind = outcome.code === 8 ? 'unauthenticated' : 'rejected';
-    deps.logger.warn('change notification refused', { code: outcome.code, reason: outcome.message });
-    return refuse(outcome.code, outcome.message, kind);
+    return refuse(outcome.code, outcome.message, kind, { code: outcome.code, reason: outcome.message });
   }
-  return { ...answer(200, { success: true }, route, 'accepted'), work: outcome.syncs + outcome.polls > 0 };
+  const response = answer(200, { success: true }, { route, outcome: 'accepted' });
+  return { response: { ...response, work: outcome.syncs + outcome.polls > 0 } };
 }
 
 async function integrationWebhook(
   secret: string,
   body: string | undefined,
   deps: WebhookDeps,
-): Promise<WebhookResponse> {
+): Promise<Answered> {
   const route = 'integrations';
   const integrations = deps.integrations;
   // Checked before anything else (and in constant time): a wrong secret learns nothing more.
   if (!integrations || secret.includes('/') || !integrations.secretMatches(secret)) {
-    deps.logger.warn('integration webhook with a wrong URL secret refused');
-    return answer(401, { Message: 'Unauthorized.' }, route, 'unauthenticated');
+    return {
+      response: answer(401, { Message: 'Unauthorized.' }, { route, outcome: 'unauthenticated' }),
+      detail: { reason: 'wrong URL secret' },
+    };
   }
   const parsed = parseJson(body);
-  if (!parsed.ok) return answer(400, { Message: 'Invalid JSON.' }, route, 'rejected');
+  if (!parsed.ok) {
+    return {
+      response: answer(400, { Message: 'Invalid JSON.' }, { route, outcome: 'rejected' }),
+      detail: { reason: 'the body is not JSON' },
+    };
+  }
   let outcome: IntegrationWebhookOutcome;
   try {
     outcome = await handleIntegrationWebhook(parsed.value, integrations);
   } catch (error) {
-    deps.logger.error('integration webhook failed: Mews re-sends it', { error: safeError(error) });
-    return answer(503, { Message: 'Temporarily unavailable: re-send later.' }, route, 'failed');
+    return {
+      response: answer(
+        503,
+        { Message: 'Temporarily unavailable: re-send later.' },
+        { route, outcome: 'failed' },
+      ),
+      detail: { error: safeError(error), reason: 'Mews re-sends it' },
+    };
   }
   switch (outcome.status) {
     case 'rejected':
-      deps.logger.warn('integration webhook refused', { reason: outcome.message });
-      return answer(400, { Message: outcome.message }, route, 'rejected');
+      return {
+        response: answer(400, { Message: outcome.message }, { route, outcome: 'rejected' }),
+        detail: { reason: outcome.message },
+      };
     case 'unknown-integration':
-      return answer(
-        409,
-        { Message: 'Integration not known yet: re-send after its IntegrationCreated.' },
-        route,
-        'unknown-integration',
-      );
+      return {
+        response: answer(
+          409,
+          { Message: 'Integration not known yet: re-send after its IntegrationCreated.' },
+          { route, outcome: 'unknown-integration' },
+        ),
+      };
     default: {
       const work = outcome.status === 'provisioned' || outcome.status === 'changed';
-      return { ...answer(200, { Result: outcome.status }, route, outcome.status), work };
+      const response = answer(200, { Result: outcome.status }, { route, outcome: outcome.status });
+      return { response: { ...response, work } };
     }
   }
 }
 
-function answer(status: number, body: unknown, route: WebhookRoute, outcome: string): WebhookResponse {
-  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(body), route, outcome, work: false };
+function answer(status: number, body: unknown, outcome: WebhookOutcome): WebhookResponse {
+  return { ...outcome, status, headers: { ...JSON_HEADERS }, body: JSON.stringify(body), work: false };
 }
 
 function parseJson(body: string | undefined): { ok: true; value: unknown } | { ok: false } {

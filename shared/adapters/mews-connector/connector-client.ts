@@ -96,6 +96,8 @@ export class ConnectorClient implements ConnectorApi {
           durationMs: event.durationMs,
           status: event.status,
           outcome: event.outcome,
+          timeoutMs: event.timeoutMs,
+          ...(event.deadline !== null ? { deadline: new Date(event.deadline).toISOString() } : {}),
           ...(event.error ? { error: event.error.toJSON() } : {}),
           ...(event.willRetry ? { retryInMs: event.retryInMs } : {}),
         }),
