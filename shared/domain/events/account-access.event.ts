@@ -1,33 +1,20 @@
-import * as z from 'zod';
+import type * as z from 'zod';
+import {
+  ACCOUNT_ACCESS_FAILED,
+  ACCOUNT_ACCESS_RESTORED,
+  accountAccessFailedSchema,
+  accountAccessRestoredSchema,
+} from '../../../packages/events/src/account-events.js';
 import { eventIdFor } from '../identity.js';
 import type { Account, OutboxEvent } from '../model.js';
-import {
-  accountRef,
-  accountRefSchema,
-  capText,
-  eventBase,
-  type MewsEnvironment,
-  SCHEMA_VERSION,
-} from './event-parts.js';
+import { accountRef, capText, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 
-export const ACCOUNT_ACCESS_FAILED = 'Account Access Failed';
-export const ACCOUNT_ACCESS_RESTORED = 'Account Access Restored';
-
-export const accountAccessFailedSchema = z.object({
-  ...eventBase,
-  account: accountRefSchema,
-  error: z.object({
-    /** The Mews error code (8: the email is not a verified employee, or the client token is wrong). */
-    code: z.number().int().nullable(),
-    message: z.string(),
-  }),
-});
-
-export const accountAccessRestoredSchema = z.object({
-  ...eventBase,
-  account: accountRefSchema,
-  failingSince: z.iso.datetime(),
-});
+export {
+  ACCOUNT_ACCESS_FAILED,
+  ACCOUNT_ACCESS_RESTORED,
+  accountAccessFailedSchema,
+  accountAccessRestoredSchema,
+};
 
 type AccountAccessFailed = z.infer<typeof accountAccessFailedSchema>;
 type AccountAccessRestored = z.infer<typeof accountAccessRestoredSchema>;

@@ -1,25 +1,10 @@
-import * as z from 'zod';
+import type * as z from 'zod';
+import { ACCOUNT_ANOMALY, accountAnomalySchema } from '../../../packages/events/src/account-events.js';
 import { eventIdFor } from '../identity.js';
 import type { Account, OutboxEvent } from '../model.js';
-import {
-  accountRef,
-  accountRefSchema,
-  eventBase,
-  type MewsEnvironment,
-  SCHEMA_VERSION,
-} from './event-parts.js';
+import { accountRef, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 
-export const ACCOUNT_ANOMALY = 'Account Anomaly';
-
-export const accountAnomalySchema = z.object({
-  ...eventBase,
-  account: accountRefSchema,
-  /** Connections the account listed before that its latest (successful) answer lacks. */
-  missing: z.number().int(),
-  known: z.number().int(),
-  /** Removals wait until the listing recovers or an operator runs `accounts release`. */
-  action: z.literal('removals-held'),
-});
+export { ACCOUNT_ANOMALY, accountAnomalySchema };
 
 export function accountAnomaly(input: {
   account: Account;

@@ -1,27 +1,13 @@
-import * as z from 'zod';
+import type * as z from 'zod';
+import {
+  CONNECTION_PROVISIONED,
+  connectionProvisionedSchema,
+} from '../../../packages/events/src/connection-events.js';
 import { eventIdFor } from '../identity.js';
 import type { ConfigurationState, Connection, OutboxEvent } from '../model.js';
-import {
-  configurationSummarySchema,
-  connectionRef,
-  connectionRefSchema,
-  eventBase,
-  type MewsEnvironment,
-  SCHEMA_VERSION,
-  snapshotRefSchema,
-} from './event-parts.js';
+import { connectionRef, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 
-export const CONNECTION_PROVISIONED = 'Connection Provisioned';
-
-export const connectionProvisionedSchema = z.object({
-  ...eventBase,
-  connection: connectionRefSchema,
-  configuration: z.object({
-    digest: z.string(),
-    summary: configurationSummarySchema,
-    snapshot: snapshotRefSchema,
-  }),
-});
+export { CONNECTION_PROVISIONED, connectionProvisionedSchema };
 
 type ConnectionProvisioned = z.infer<typeof connectionProvisionedSchema>;
 

@@ -1,26 +1,13 @@
-import * as z from 'zod';
+import type * as z from 'zod';
+import {
+  CONNECTION_PROVISIONING_FAILED,
+  connectionProvisioningFailedSchema,
+} from '../../../packages/events/src/connection-events.js';
 import { eventIdFor } from '../identity.js';
 import type { Connection, OutboxEvent } from '../model.js';
-import {
-  capText,
-  connectionRef,
-  connectionRefSchema,
-  eventBase,
-  type MewsEnvironment,
-  SCHEMA_VERSION,
-} from './event-parts.js';
+import { capText, connectionRef, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 
-export const CONNECTION_PROVISIONING_FAILED = 'Connection Provisioning Failed';
-
-export const connectionProvisioningFailedSchema = z.object({
-  ...eventBase,
-  connection: connectionRefSchema,
-  error: z.object({
-    /** Mews error code when Mews refused (3: connection not found, 8: token invalid, 9: disabled). */
-    code: z.number().int().nullable(),
-    message: z.string(),
-  }),
-});
+export { CONNECTION_PROVISIONING_FAILED, connectionProvisioningFailedSchema };
 
 type ConnectionProvisioningFailed = z.infer<typeof connectionProvisioningFailedSchema>;
 

@@ -1,40 +1,24 @@
-import * as z from 'zod';
+import {
+  CONNECTION_DEACTIVATED,
+  CONNECTION_REACTIVATED,
+  CONNECTION_REMOVED,
+  connectionDeactivatedSchema,
+  connectionReactivatedSchema,
+  connectionRemovedSchema,
+} from '../../../packages/events/src/connection-events.js';
 import { eventIdFor } from '../identity.js';
 import type { Connection, OutboxEvent } from '../model.js';
-import {
-  connectionRef,
-  connectionRefSchema,
-  eventBase,
-  type MewsEnvironment,
-  SCHEMA_VERSION,
-} from './event-parts.js';
+import { connectionRef, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 
 /** Status changes of a provisioned connection. One schema each; they share this builder. */
-export const CONNECTION_DEACTIVATED = 'Connection Deactivated';
-export const CONNECTION_REACTIVATED = 'Connection Reactivated';
-export const CONNECTION_REMOVED = 'Connection Removed';
-
-export const connectionDeactivatedSchema = z.object({
-  ...eventBase,
-  connection: connectionRefSchema,
-  /** The Mews error code that said so (3: connection not found or disabled). */
-  code: z.number().int().nullable(),
-});
-
-export const connectionReactivatedSchema = z.object({
-  ...eventBase,
-  connection: connectionRefSchema,
-  /** activated: Mews enabled it again; returned: listed again after it was removed. */
-  reason: z.enum(['activated', 'returned']),
-  previousStatus: z.enum(['deactivated', 'removed']),
-});
-
-export const connectionRemovedSchema = z.object({
-  ...eventBase,
-  connection: connectionRefSchema,
-  /** The token's secret is deleted after this many days unless the connection returns. */
-  secretRecoveryDays: z.number().int(),
-});
+export {
+  CONNECTION_DEACTIVATED,
+  CONNECTION_REACTIVATED,
+  CONNECTION_REMOVED,
+  connectionDeactivatedSchema,
+  connectionReactivatedSchema,
+  connectionRemovedSchema,
+};
 
 type StatusEvent =
   | { type: typeof CONNECTION_DEACTIVATED; code: number | null }

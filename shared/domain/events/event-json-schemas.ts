@@ -6,7 +6,7 @@ import { eventRegistry } from './registry.js';
  * subscriber receives it: the EventBridge envelope around the detail's zod schema.
  */
 export function eventJsonSchema(detailType: keyof typeof eventRegistry): Record<string, unknown> {
-  const detail = z.toJSONSchema(eventRegistry[detailType], { target: 'draft-4', io: 'output' });
+  const detail = z.toJSONSchema(eventRegistry[detailType], { target: 'draft-4', io: 'input' });
   delete detail.$schema;
   return {
     $schema: 'http://json-schema.org/draft-04/schema#',

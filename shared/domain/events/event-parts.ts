@@ -1,50 +1,10 @@
-import * as z from 'zod';
+import type * as z from 'zod';
+import type { accountRefSchema, connectionRefSchema } from '../../../packages/events/src/event-parts.js';
+import { secretStoreOf } from '../../../packages/events/src/secret-store.js';
 import { maskEmail } from '../mask-email.js';
 
-/** Building blocks every event detail shares. Bump SCHEMA_VERSION on a breaking change. */
-export const SCHEMA_VERSION = 1;
-
-const environmentSchema = z.enum(['demo', 'production', 'simulator']);
-export type MewsEnvironment = z.infer<typeof environmentSchema>;
-
-export const eventBase = {
-  schemaVersion: z.literal(SCHEMA_VERSION),
-  /** Deterministic: the same fact always carries the same id; drop duplicates by it. */
-  eventId: z.string().regex(/^evt_[0-9a-f]{32}$/),
-  occurredAt: z.iso.datetime(),
-  environment: environmentSchema,
-};
-
-export const connectionRefSchema = z.object({
-  id: z.string().regex(/^con_[0-9a-f]{24}$/),
-  name: z.string().nullable(),
-  propertyId: z.string(),
-  propertyName: z.string(),
-  accountId: z.string().regex(/^acc_[0-9a-f]{16}$/),
-  /** Secrets Manager ARN (or local vault reference) of the connection token. Never the token. */
-  secretRef: z.string(),
-});
-
-export const accountRefSchema = z.object({
-  id: z.string().regex(/^acc_[0-9a-f]{16}$/),
-  label: z.string().nullable(),
-  /** e.g. r*******@s*****.example: enough to recognise, not to contact. */
-  maskedEmail: z.string(),
-});
-
-export const configurationSummarySchema = z.object({
-  spaceCategories: z.number().int(),
-  synchronizedSpaceCategories: z.number().int(),
-  ratePlans: z.number().int(),
-  synchronizedRatePlans: z.number().int(),
-  inventoryMappings: z.number().int(),
-  products: z.number().int(),
-  ageCategories: z.number().int(),
-  companies: z.number().int(),
-  travelAgencies: z.number().int(),
-});
-
-export const snapshotRefSchema = z.object({ connectionId: z.string(), digest: z.string() });
+// The schemas are the subscriber kit's (packages/events): one source for the service and its subscribers.
+export { type MewsEnvironment, SCHEMA_VERSION } from '../../../packages/events/src/event-parts.js';
 
 /** The account as events describe it: the email masked, the label capped. */
 export function accountRef(account: {
@@ -93,12 +53,11 @@ export function connectionRef(
     propertyId: capText(connection.propertyId),
     propertyName: capText(connection.propertyName),
     accountId,
-    secretRef: connection.secretRef ?? '',
+    ...secretLocation(connection.secretRef ?? ''),
   };
 }
 
-export const configurationRefSchema = z.object({
-  digest: z.string(),
-  summary: configurationSummarySchema,
-  snapshot: snapshotRefSchema,
-});
+/** A token's reference and the store it is in (told from the reference's format). */
+export function secretLocation(secretRef: string) {
+  return { secretRef, secretStore: secretStoreOf(secretRef) };
+}

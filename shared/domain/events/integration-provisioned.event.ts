@@ -1,34 +1,15 @@
-import * as z from 'zod';
+import type * as z from 'zod';
+import {
+  INTEGRATION_PROVISIONED,
+  integrationProvisionedSchema,
+} from '../../../packages/events/src/integration-events.js';
 import { eventIdFor } from '../identity.js';
 import { maskEmail } from '../mask-email.js';
 import type { Integration, OutboxEvent } from '../model.js';
-import { capText, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
-import {
-  enterpriseConfigurationForEvent,
-  enterpriseConfigurationSchema,
-  integrationRef,
-  integrationRefSchema,
-  namedRef,
-  namedRefSchema,
-} from './integration-parts.js';
+import { capText, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
+import { enterpriseConfigurationForEvent, integrationRef, namedRef } from './integration-parts.js';
 
-export const INTEGRATION_PROVISIONED = 'Integration Provisioned';
-
-export const integrationProvisionedSchema = z.object({
-  ...eventBase,
-  integration: integrationRefSchema,
-  /** The enterprise as the IntegrationCreated webhook names it. */
-  enterprise: namedRefSchema,
-  /** The service the integration is scoped to, when Mews names one. */
-  service: namedRefSchema.nullable(),
-  /** Who requested the integration, when Mews says; the email masked (personal data). */
-  requestor: z.object({ name: z.string().nullable(), maskedEmail: z.string().nullable() }).nullable(),
-  enabled: z.boolean(),
-  /** Mews' CreatedUtc of the integration. */
-  createdUtc: z.string(),
-  /** From the Connector API `configuration/get`; null when Mews refused it (e.g. created disabled). */
-  enterpriseConfiguration: enterpriseConfigurationSchema.nullable(),
-});
+export { INTEGRATION_PROVISIONED, integrationProvisionedSchema };
 
 type IntegrationProvisioned = z.infer<typeof integrationProvisionedSchema>;
 

@@ -1,15 +1,33 @@
-import * as z from 'zod';
+import {
+  INTEGRATION_CANCELED,
+  INTEGRATION_DELETED,
+  INTEGRATION_DISABLED,
+  INTEGRATION_ENABLED,
+  INTEGRATION_REINSTATED,
+  integrationCanceledSchema,
+  integrationDeletedSchema,
+  integrationDisabledSchema,
+  integrationEnabledSchema,
+  integrationReinstatedSchema,
+} from '../../../packages/events/src/integration-events.js';
 import { eventIdFor } from '../identity.js';
 import type { Integration, OutboxEvent } from '../model.js';
-import { capText, eventBase, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
-import { integrationRef, integrationRefSchema, namedRef, namedRefSchema } from './integration-parts.js';
+import { capText, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
+import { integrationRef, namedRef } from './integration-parts.js';
 
 /** State changes of a known integration, one per Mews integration webhook action. */
-export const INTEGRATION_ENABLED = 'Integration Enabled';
-export const INTEGRATION_DISABLED = 'Integration Disabled';
-export const INTEGRATION_CANCELED = 'Integration Canceled';
-export const INTEGRATION_REINSTATED = 'Integration Reinstated';
-export const INTEGRATION_DELETED = 'Integration Deleted';
+export {
+  INTEGRATION_CANCELED,
+  INTEGRATION_DELETED,
+  INTEGRATION_DISABLED,
+  INTEGRATION_ENABLED,
+  INTEGRATION_REINSTATED,
+  integrationCanceledSchema,
+  integrationDeletedSchema,
+  integrationDisabledSchema,
+  integrationEnabledSchema,
+  integrationReinstatedSchema,
+};
 
 export type IntegrationStatusEventType =
   | typeof INTEGRATION_ENABLED
@@ -17,27 +35,6 @@ export type IntegrationStatusEventType =
   | typeof INTEGRATION_CANCELED
   | typeof INTEGRATION_REINSTATED
   | typeof INTEGRATION_DELETED;
-
-const statusBase = {
-  ...eventBase,
-  integration: integrationRefSchema,
-  enterprise: namedRefSchema,
-  /** The integration's state after the change. */
-  enabled: z.boolean(),
-  canceled: z.boolean(),
-};
-
-export const integrationEnabledSchema = z.object(statusBase);
-export const integrationDisabledSchema = z.object(statusBase);
-export const integrationCanceledSchema = z.object(statusBase);
-export const integrationReinstatedSchema = z.object(statusBase);
-export const integrationDeletedSchema = z.object({
-  ...statusBase,
-  /** Mews' DeletedUtc (when the webhook had none: when it arrived). */
-  deletedUtc: z.string(),
-  /** The access token's secret is deleted after this many days. */
-  secretRecoveryDays: z.number().int(),
-});
 
 const schemas = {
   [INTEGRATION_ENABLED]: integrationEnabledSchema,

@@ -1,0 +1,42 @@
+import * as z from 'zod';
+import { enterpriseConfigurationSchema, eventBase, integrationRefSchema, namedRefSchema, } from './event-parts.js';
+export const INTEGRATION_PROVISIONED = 'Integration Provisioned';
+export const INTEGRATION_ENABLED = 'Integration Enabled';
+export const INTEGRATION_DISABLED = 'Integration Disabled';
+export const INTEGRATION_CANCELED = 'Integration Canceled';
+export const INTEGRATION_REINSTATED = 'Integration Reinstated';
+export const INTEGRATION_DELETED = 'Integration Deleted';
+export const integrationProvisionedSchema = z.object({
+    ...eventBase,
+    integration: integrationRefSchema,
+    /** The enterprise as the IntegrationCreated webhook names it. */
+    enterprise: namedRefSchema,
+    /** The service the integration is scoped to, when Mews names one. */
+    service: namedRefSchema.nullable(),
+    /** Who requested the integration, when Mews says; the email masked (personal data). */
+    requestor: z.object({ name: z.string().nullable(), maskedEmail: z.string().nullable() }).nullable(),
+    enabled: z.boolean(),
+    /** Mews' CreatedUtc of the integration. */
+    createdUtc: z.string(),
+    /** From the Connector API `configuration/get`; null when Mews refused it (e.g. created disabled). */
+    enterpriseConfiguration: enterpriseConfigurationSchema.nullable(),
+});
+const statusBase = {
+    ...eventBase,
+    integration: integrationRefSchema,
+    enterprise: namedRefSchema,
+    /** The integration's state after the change. */
+    enabled: z.boolean(),
+    canceled: z.boolean(),
+};
+export const integrationEnabledSchema = z.object(statusBase);
+export const integrationDisabledSchema = z.object(statusBase);
+export const integrationCanceledSchema = z.object(statusBase);
+export const integrationReinstatedSchema = z.object(statusBase);
+export const integrationDeletedSchema = z.object({
+    ...statusBase,
+    /** Mews' DeletedUtc (when the webhook had none: when it arrived). */
+    deletedUtc: z.string(),
+    /** The access token is deleted after this many days. */
+    secretRecoveryDays: z.number().int(),
+});

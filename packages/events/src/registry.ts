@@ -1,0 +1,103 @@
+import type * as z from 'zod';
+import {
+  ACCOUNT_ACCESS_FAILED,
+  ACCOUNT_ACCESS_RESTORED,
+  ACCOUNT_ANOMALY,
+  accountAccessFailedSchema,
+  accountAccessRestoredSchema,
+  accountAnomalySchema,
+} from './account-events.js';
+import {
+  CONNECTION_CONFIGURATION_CHANGED,
+  CONNECTION_DEACTIVATED,
+  CONNECTION_PROVISIONED,
+  CONNECTION_PROVISIONING_FAILED,
+  CONNECTION_REACTIVATED,
+  CONNECTION_REMOVED,
+  connectionConfigurationChangedSchema,
+  connectionDeactivatedSchema,
+  connectionProvisionedSchema,
+  connectionProvisioningFailedSchema,
+  connectionReactivatedSchema,
+  connectionRemovedSchema,
+} from './connection-events.js';
+import {
+  INTEGRATION_CANCELED,
+  INTEGRATION_DELETED,
+  INTEGRATION_DISABLED,
+  INTEGRATION_ENABLED,
+  INTEGRATION_PROVISIONED,
+  INTEGRATION_REINSTATED,
+  integrationCanceledSchema,
+  integrationDeletedSchema,
+  integrationDisabledSchema,
+  integrationEnabledSchema,
+  integrationProvisionedSchema,
+  integrationReinstatedSchema,
+} from './integration-events.js';
+
+/** Every event the provisioner publishes: detail-type -> detail schema. The public contract. */
+export const eventRegistry = {
+  [CONNECTION_PROVISIONED]: connectionProvisionedSchema,
+  [CONNECTION_PROVISIONING_FAILED]: connectionProvisioningFailedSchema,
+  [CONNECTION_CONFIGURATION_CHANGED]: connectionConfigurationChangedSchema,
+  [CONNECTION_DEACTIVATED]: connectionDeactivatedSchema,
+  [CONNECTION_REACTIVATED]: connectionReactivatedSchema,
+  [CONNECTION_REMOVED]: connectionRemovedSchema,
+  [ACCOUNT_ACCESS_FAILED]: accountAccessFailedSchema,
+  [ACCOUNT_ACCESS_RESTORED]: accountAccessRestoredSchema,
+  [ACCOUNT_ANOMALY]: accountAnomalySchema,
+  [INTEGRATION_PROVISIONED]: integrationProvisionedSchema,
+  [INTEGRATION_ENABLED]: integrationEnabledSchema,
+  [INTEGRATION_DISABLED]: integrationDisabledSchema,
+  [INTEGRATION_CANCELED]: integrationCanceledSchema,
+  [INTEGRATION_REINSTATED]: integrationReinstatedSchema,
+  [INTEGRATION_DELETED]: integrationDeletedSchema,
+} as const;
+
+export type DetailType = keyof typeof eventRegistry;
+/** The `detail` of an event of that detail-type (of any, without one). */
+export type EventDetail<T extends DetailType = DetailType> = z.output<(typeof eventRegistry)[T]>;
+
+export const DETAIL_TYPES = Object.keys(eventRegistry) as DetailType[];
+
+export function isDetailType(value: unknown): value is DetailType {
+  return typeof value === 'string' && Object.hasOwn(eventRegistry, value);
+}
+
+/** An event the kit cannot read. `issues` name the fields (`detail.connection.id: …`), never their values. */
+export class EventParseError extends Error {
+  override readonly name = 'EventParseError';
+  constructor(
+    readonly issues: string[],
+    what: string,
+  ) {
+    super(
+      `not a valid ${what}: ${issues.slice(0, 10).join('; ')}${issues.length > 10 ? `; and ${issues.length - 10} more` : ''}`,
+    );
+  }
+}
+
+/** Zod issues as `path: message`; zod's messages say what was expected, not the value received. */
+export function describeIssues(error: z.ZodError, prefix: readonly string[] = []): string[] {
+  return error.issues.map((issue) => {
+    const path = [...prefix, ...issue.path.map(String)];
+    return `${path.length > 0 ? path.join('.') : '(event)'}: ${issue.message}`;
+  });
+}
+
+/** Validates a detail against its detail-type's schema; throws an EventParseError naming the bad fields. */
+export function parseEventDetail<T extends DetailType>(detailType: T, detail: unknown): EventDetail<T>;
+export function parseEventDetail(detailType: string, detail: unknown): EventDetail;
+export function parseEventDetail(detailType: string, detail: unknown): EventDetail {
+  if (!isDetailType(detailType)) {
+    throw new EventParseError(
+      [`detail-type: '${detailType.slice(0, 100)}' is not one of ${DETAIL_TYPES.join(', ')}`],
+      'provisioner event',
+    );
+  }
+  const parsed = (eventRegistry[detailType] as z.ZodType<EventDetail>).safeParse(detail);
+  if (!parsed.success)
+    throw new EventParseError(describeIssues(parsed.error, ['detail']), `${detailType} event`);
+  return parsed.data;
+}
