@@ -1,5 +1,3 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_ACCESS_FAILED } from '../../shared/domain/events/account-access.event.js';
 import { CONNECTION_PROVISIONED } from '../../shared/domain/events/connection-provisioned.event.js';
@@ -11,7 +9,7 @@ import type { StateStore } from '../../shared/ports/state-store.js';
 import type { TokenVault } from '../../shared/ports/token-vault.js';
 import { registerAccount } from '../../shared/use-cases/accounts.js';
 import { CrashHarness, type CrashPoint, SimulatedCrash } from '../support/crash-harness.js';
-import { startPipeline, type TestPipeline } from '../support/pipeline.js';
+import { startPipeline, type TestPipeline, type TokenLayoutName } from '../support/pipeline.js';
 import { markdownTable } from '../support/state-snapshot.js';
 
 /**
@@ -68,6 +66,8 @@ interface Case {
    * Mews before SQS redelivers the poll): its token must not stay behind as a secret nobody owns.
    */
   dropCrashedConnection?: boolean;
+  /** Where tokens live (default the file vault); see LAYOUT_CASES. */
+  layout?: TokenLayoutName;
 }
 
 const CASES: Case[] = [
@@ -159,6 +159,15 @@ const CASES: Case[] = [
   { name: 'SQS delivers every sync-connection message twice', duplicate: 'syncs' },
 ];
 
+/**
+ * The Parameter Store layout (its adapter over the stateful fake) takes the cases that touch the
+ * vault, the baseline and the duplicate deliveries; the rest do not depend on where tokens live.
+ */
+const PARAMETER_STORE_CASES: Case[] = CASES.filter((c) => !c.point || c.point.call.startsWith('vault.')).map(
+  (c) => ({ ...c, name: `${c.name} [parameter-store]`, layout: 'parameter-store' }),
+);
+const ALL_CASES = [...CASES, ...PARAMETER_STORE_CASES];
+
 interface Row {
   point: string;
   fired: string;
@@ -209,11 +218,11 @@ afterAll(() => {
 });
 
 describe('a crash at any step boundary loses nothing, duplicates nothing, leaks nothing', () => {
-  it.concurrent.for(CASES.map((c, index) => [c.name, { ...c, index }] as const))(
+  it.concurrent.for(ALL_CASES.map((c, index) => [c.name, { ...c, index }] as const))(
     '%s',
     { timeout: 60_000 },
     async ([, c], { expect }) => {
-      const p = await startPipeline('crash');
+      const p = await startPipeline('crash', { tokens: c.layout ?? 'file' });
       try {
         const row = await runCase(p, c);
         rows[c.index] = row;
@@ -287,7 +296,7 @@ async function runCase(p: TestPipeline, c: Case): Promise<Row> {
   const problems = await stateProblems(store, vault, p, world);
   const unexpected = [...idsByFact.keys()].filter((f) => !expected.has(f));
   if (unexpected.length > 0) problems.push(`unexpected events: ${unexpected.join(', ')}`);
-  const secrets = await vaultFiles(p);
+  const secrets = await p.tokens.liveIds();
   const connectionIds = new Set((await store.listConnections()).map((x) => x.id as string));
 
   return {
@@ -322,14 +331,6 @@ function factSubject(detail: Record<string, unknown>): string {
   return connection?.id ?? account?.id ?? '?';
 }
 
-/** Connection ids with a vault file; anything else in the folder (temp files) is reported by stateProblems. */
-async function vaultFiles(p: TestPipeline): Promise<string[]> {
-  const names = await readdir(join(p.stateDir, 'secrets')).catch(() => [] as string[]);
-  return names
-    .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
-    .map((n) => n.slice(0, -'.json'.length));
-}
-
 /** Everything that is not as a finished run leaves it; empty when consistent. */
 async function stateProblems(
   store: StateStore,
@@ -360,7 +361,7 @@ async function stateProblems(
       problems.push(`${short(id)} is ${x?.status ?? 'missing'}`);
       continue;
     }
-    if (x.secretRef !== `local-vault:${id}`) problems.push(`${short(id)} has secretRef ${x.secretRef}`);
+    if (x.secretRef !== vault.refFor(id)) problems.push(`${short(id)} has secretRef ${x.secretRef}`);
     if ((await store.getSnapshot(id, x.configuration.digest)) === undefined) {
       problems.push(`${short(id)} has no snapshot`);
     }
@@ -395,25 +396,24 @@ async function stateProblems(
       problems.push(`${short(view.account.id)} has ${statuses.size} memberships`);
   }
 
-  const names = await readdir(join(p.stateDir, 'secrets')).catch(() => [] as string[]);
-  const strays = names.filter(
-    (n) => !/^con_[0-9a-f]{24}\.json$/.test(n) && !(n === 'deleted' && world.dropped.size),
-  );
-  // A dropped connection's secret waits in deleted/ (the recovery window), as Secrets Manager would keep it.
-  const deleted = await readdir(join(p.stateDir, 'secrets', 'deleted')).catch(() => [] as string[]);
-  const expectedDeleted = [...world.dropped].map((id) => `${id}.json`).sort();
+  const live = await p.tokens.liveIds();
+  const strays = await p.tokens.strays();
+  // A dropped connection's secret waits out the recovery window (file vault: deleted/; Parameter
+  // Store: the deleted path), as Secrets Manager would keep it.
+  const deleted = await p.tokens.scheduledIds();
+  const expectedDeleted = [...world.dropped].sort();
   if (JSON.stringify(deleted.sort()) !== JSON.stringify(expectedDeleted)) {
     problems.push(
       `secrets scheduled for deletion: ${deleted.join(', ') || 'none'}, expected ${expectedDeleted.join(', ') || 'none'}`,
     );
   }
   if (strays.length > 0) problems.push(`stray files in the vault: ${strays.join(', ')}`);
-  for (const id of await vaultFiles(p)) {
+  for (const id of live) {
     const token = await vault.get(id as ConnectionId);
     if (token === undefined || connectionIdFromToken(token) !== id)
       problems.push(`vault file ${id} holds another token`);
   }
-  const withoutSecret = [...expectedIds].filter((id) => !names.includes(`${id}.json`));
+  const withoutSecret = [...expectedIds].filter((id) => !live.includes(id));
   if (withoutSecret.length > 0) problems.push(`no secret for ${withoutSecret.map(short).join(', ')}`);
   return problems;
 }

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACCOUNT_ANOMALY } from '../../shared/domain/events/account-anomaly.event.js';
 import { CONNECTION_CONFIGURATION_CHANGED } from '../../shared/domain/events/connection-configuration-changed.event.js';
 import { CONNECTION_PROVISIONED } from '../../shared/domain/events/connection-provisioned.event.js';
@@ -14,7 +12,7 @@ import { accountIdFromEmail, connectionIdFromToken } from '../../shared/domain/i
 import { runCycle } from '../../shared/local/run-cycle.js';
 import { registerAccount } from '../../shared/use-cases/accounts.js';
 import { scheduleRefreshes } from '../../shared/use-cases/schedule-refreshes.js';
-import { startPipeline, type TestPipeline } from '../support/pipeline.js';
+import { startPipeline, type TestPipeline, type TokenLayoutName } from '../support/pipeline.js';
 
 const RECEPTION = 'reception@sample-hostel.example';
 const REVENUE = 'revenue@sample-hostel.example';
@@ -22,8 +20,10 @@ const DOCKS_TOKEN = 'fake-conn-harbour-docks';
 const DOCKS = connectionIdFromToken(DOCKS_TOKEN);
 
 let p: TestPipeline;
+/** Where tokens live: the file vault, except in the suites run for each layout. */
+let tokens: TokenLayoutName = 'file';
 beforeEach(async () => {
-  p = await startPipeline('lifecycle');
+  p = await startPipeline('lifecycle', { tokens });
   await Promise.all([RECEPTION, REVENUE].map((email) => registerAccount({ email }, p.services)));
   await runCycle(p.services);
 });
@@ -40,7 +40,14 @@ const refreshAll = async () => {
   return runCycle(p.services);
 };
 
-describe('removal', () => {
+describe.each(['file', 'parameter-store'] as const)('removal (tokens: %s)', (layout) => {
+  beforeAll(() => {
+    tokens = layout;
+  });
+  afterAll(() => {
+    tokens = 'file';
+  });
+
   it('needs two consecutive successful polls of every account that listed the connection', async () => {
     p.simulator.removeConnection(DOCKS_TOKEN);
 
@@ -56,7 +63,7 @@ describe('removal', () => {
     expect((await p.services.store.getConnection(DOCKS))?.status).toBe('removed');
     expect(await p.services.store.listMembershipsOf(DOCKS)).toEqual([]);
     expect(await p.services.vault.get(DOCKS)).toBeUndefined();
-    expect(existsSync(join(p.stateDir, 'secrets', 'deleted', `${DOCKS}.json`))).toBe(true);
+    expect(await p.tokens.scheduledIds()).toEqual([DOCKS]);
 
     await runCycle(p.services);
     expect(typesAbout(DOCKS)).toEqual([CONNECTION_PROVISIONED, CONNECTION_REMOVED]);
@@ -102,7 +109,7 @@ describe('removal', () => {
     expect(about(DOCKS)[2]?.detail).toMatchObject({ reason: 'returned', previousStatus: 'removed' });
     expect((await p.services.store.getConnection(DOCKS))?.status).toBe('provisioned');
     expect(await p.services.vault.get(DOCKS)).toBe(DOCKS_TOKEN);
-    expect(existsSync(join(p.stateDir, 'secrets', 'deleted', `${DOCKS}.json`))).toBe(false);
+    expect(await p.tokens.scheduledIds()).not.toContain(DOCKS);
   });
 });
 

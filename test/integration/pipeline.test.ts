@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ACCOUNT_ACCESS_FAILED,
   ACCOUNT_ACCESS_RESTORED,
@@ -11,7 +11,13 @@ import { accountIdFromEmail, connectionIdFromToken } from '../../shared/domain/i
 import { runCycle } from '../../shared/local/run-cycle.js';
 import type { FaultSpec } from '../../shared/simulator/index.js';
 import { registerAccount } from '../../shared/use-cases/accounts.js';
-import { findLeaks, seedSecrets, startPipeline, type TestPipeline } from '../support/pipeline.js';
+import {
+  findLeaks,
+  seedSecrets,
+  startPipeline,
+  type TestPipeline,
+  type TokenLayoutName,
+} from '../support/pipeline.js';
 
 const RECEPTION = 'reception@sample-hostel.example';
 const REVENUE = 'revenue@sample-hostel.example';
@@ -20,8 +26,10 @@ const LOCKED_OUT = 'former-manager@sample-hostel.example';
 const HARBOUR_CONNECTIONS = 4;
 
 let p: TestPipeline;
+/** Where tokens live: the file vault, except in the suites run for each layout. */
+let tokens: TokenLayoutName = 'file';
 beforeEach(async () => {
-  p = await startPipeline('pipeline');
+  p = await startPipeline('pipeline', { tokens });
 });
 afterEach(async () => {
   await p.close();
@@ -222,7 +230,14 @@ describe('a failed or malformed getProperties answer', () => {
   });
 });
 
-describe('secrets', () => {
+describe.each(['file', 'parameter-store'] as const)('secrets (tokens: %s)', (layout) => {
+  beforeAll(() => {
+    tokens = layout;
+  });
+  afterAll(() => {
+    tokens = 'file';
+  });
+
   it('leave no token anywhere under the state directory outside secrets/, in the table, events or logs', async () => {
     await register(
       RECEPTION,
@@ -247,5 +262,7 @@ describe('secrets', () => {
     });
     expect(leaks).toEqual([]);
     expect(p.logLines.length).toBeGreaterThan(0);
+    // and they are where the layout keeps them
+    expect(await p.tokens.liveIds()).toEqual(expect.arrayContaining(provisionedIds()));
   });
 });

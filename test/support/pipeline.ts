@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { SsmParameterTokenVault } from '../../shared/adapters/aws/ssm-parameter-token-vault.js';
 import type { DeliveredEvent } from '../../shared/adapters/local/jsonl-event-sink.js';
 import { stderrLogger } from '../../shared/adapters/local/stderr-logger.js';
 import { loadLocalConfig } from '../../shared/config/local-config.js';
@@ -10,6 +11,23 @@ import { type LocalServices, openLocalServices } from '../../shared/local/local-
 import { loadDefaultSeed } from '../../shared/simulator/default-seed.js';
 import { type MewsSimulator, startMewsSimulator } from '../../shared/simulator/index.js';
 import { freshTable, type TestTable } from './dynamo.js';
+import { ParameterStoreFake } from './parameter-store-fake.js';
+
+/** Where the pipeline keeps tokens: the local file vault (as `npm start`), or Parameter Store (the stateful fake). */
+export type TokenLayoutName = 'file' | 'parameter-store';
+
+/** The token store as the checks see it, whichever the layout. */
+export interface TokenStoreView {
+  layout: TokenLayoutName;
+  /** Connection ids whose token is live. */
+  liveIds(): Promise<string[]>;
+  /** Connection ids whose token waits out its recovery window. */
+  scheduledIds(): Promise<string[]>;
+  /** Anything else in the store (temp files, names no token has). */
+  strays(): Promise<string[]>;
+  /** The Parameter Store fake (layout parameter-store only). */
+  fake?: ParameterStoreFake;
+}
 
 export interface TestPipeline {
   services: LocalServices;
@@ -20,6 +38,7 @@ export interface TestPipeline {
   events: DeliveredEvent[];
   logLines: string[];
   eventsOf(detailType: string): DeliveredEvent[];
+  tokens: TokenStoreView;
   close(): Promise<void>;
 }
 
@@ -28,7 +47,10 @@ export interface TestPipeline {
  * HTTP, the file vault and the JSON-lines sink in a temporary state directory.
  * Mews retries wait briefly so fault tests stay fast.
  */
-export async function startPipeline(label: string): Promise<TestPipeline> {
+export async function startPipeline(
+  label: string,
+  options: { tokens?: TokenLayoutName } = {},
+): Promise<TestPipeline> {
   const table = await freshTable(label);
   const simulator = await startMewsSimulator();
   const stateDir = await mkdtemp(join(tmpdir(), `provisioner-${label}-`));
@@ -44,8 +66,13 @@ export async function startPipeline(label: string): Promise<TestPipeline> {
     onEvent: (e) => events.push(e),
     logger: stderrLogger('debug', (line) => logLines.push(line)),
   });
+  const tokens =
+    options.tokens === 'parameter-store'
+      ? parameterStoreTokens(services)
+      : fileTokens(join(stateDir, 'secrets'));
   return {
     services,
+    tokens,
     simulator,
     table,
     stateDir,
@@ -57,6 +84,55 @@ export async function startPipeline(label: string): Promise<TestPipeline> {
       await simulator.close();
       await rm(stateDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The file vault's folder: `<id>.json` live, `deleted/<id>.json` scheduled. */
+function fileTokens(dir: string): TokenStoreView {
+  const names = () => readdir(dir).catch(() => [] as string[]);
+  const ids = (list: string[]) =>
+    list.filter((n) => /^con_[0-9a-f]+\.json$/.test(n)).map((n) => n.slice(0, -5));
+  return {
+    layout: 'file',
+    liveIds: async () => ids(await names()),
+    scheduledIds: async () => ids(await readdir(join(dir, 'deleted')).catch(() => [] as string[])),
+    strays: async () => (await names()).filter((n) => !/^con_[0-9a-f]{24}\.json$/.test(n) && n !== 'deleted'),
+  };
+}
+
+const PARAMETER_PATHS = {
+  connectionPath: '/mews-provisioner/test/connections/',
+  integrationPath: '/mews-provisioner/test/integrations/',
+};
+const DELETED_CONNECTIONS = '/mews-provisioner/test/deleted/connections/';
+
+/** The Parameter Store layout over the stateful fake, in place of the file vault (the rest stays local). */
+function parameterStoreTokens(services: LocalServices): TokenStoreView {
+  const fake = new ParameterStoreFake();
+  const vault = new SsmParameterTokenVault({
+    client: fake.client,
+    ...PARAMETER_PATHS,
+    kmsKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  });
+  services.vault = vault;
+  services.integrationVault = vault;
+  const under = (prefix: string) =>
+    [...fake.parameters.keys()].filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
+  const known = [
+    PARAMETER_PATHS.connectionPath,
+    PARAMETER_PATHS.integrationPath,
+    '/mews-provisioner/test/deleted/',
+  ];
+  return {
+    layout: 'parameter-store',
+    fake,
+    liveIds: async () => under(PARAMETER_PATHS.connectionPath),
+    // A moved copy beside a live token is what a restore leaves for the sweep: not scheduled.
+    scheduledIds: async () => {
+      const live = new Set(under(PARAMETER_PATHS.connectionPath));
+      return under(DELETED_CONNECTIONS).filter((id) => !live.has(id));
+    },
+    strays: async () => [...fake.parameters.keys()].filter((n) => !known.some((k) => n.startsWith(k))),
   };
 }
 
