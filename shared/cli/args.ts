@@ -21,6 +21,7 @@ const SPECS: Record<string, Spec> = {
   help: { args: ['command?'], flags: [] },
   doctor: { args: [], flags: [] },
   reset: { args: [], flags: ['yes'] },
+  cleanup: { args: [], flags: ['dry-run', 'yes'] },
   'accounts add': {
     args: ['<email>'],
     flags: ['label'],

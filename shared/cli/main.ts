@@ -4,6 +4,7 @@ import { ConfigError, loadLocalConfig } from '../config/local-config.js';
 import { InvalidEmailError } from '../domain/identity.js';
 import { ACCOUNTS_HELP, accountsCommand } from './accounts-command.js';
 import { checkArguments, GROUPS, parseArgsMessage } from './args.js';
+import { CLEANUP_HELP } from './cleanup-help.js';
 import { type CliIo, EXIT, NotFound, processIo, json as toJson, UsageError } from './cli-io.js';
 import { CommandFailure } from './command-failure.js';
 import { CONNECTIONS_HELP, connectionsCommand } from './connections-command.js';
@@ -37,6 +38,7 @@ Commands:
   dlq list|redrive                         messages that failed every attempt
   doctor [--stack NAME]                    check the setup (Java, DynamoDB, state dir, Mews, client token, accounts)
   reset [--yes]                            clear a local state directory (asks first) to replay the demo
+  cleanup --stack NAME [--dry-run]         delete what a destroyed stack left behind (so the stage can be deployed again)
   help [command]                           this help, or a command's
 
 Ids: wherever an id is asked for, a unique prefix will do (con_4fb2, or con_4fb2… as the console
@@ -71,6 +73,7 @@ const HELPS: Record<string, string> = {
   dlq: DLQ_HELP,
   doctor: DOCTOR_HELP,
   reset: RESET_HELP,
+  cleanup: CLEANUP_HELP,
 };
 
 export interface MainOptions {
@@ -107,6 +110,7 @@ export async function main(
         'platform-address': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         yes: { type: 'boolean', short: 'y' },
+        'dry-run': { type: 'boolean' },
       },
     });
     const [command, sub, arg] = positionals;
@@ -175,6 +179,15 @@ export async function main(
       if (stack) throw new UsageError('reset clears a local state directory; a stack is left alone');
       const { resetCommand } = await import('./reset-command.js');
       return await resetCommand({ yes: values.yes ?? false, json: values.json ?? false }, localConfig(), io);
+    }
+    if (command === 'cleanup') {
+      const { cleanupCommand } = await import('./cleanup-command.js');
+      const flags = {
+        dryRun: values['dry-run'] ?? false,
+        yes: values.yes ?? false,
+        json: values.json ?? false,
+      };
+      return await cleanupCommand({ stack, ...flags }, io);
     }
     const ops = stack
       ? // Loaded on use, so `--help` and argument errors do not pay for the AWS SDK.

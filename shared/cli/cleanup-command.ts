@@ -1,0 +1,262 @@
+import { createInterface } from 'node:readline/promises';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  DeleteArchiveCommand,
+  DeleteEventBusCommand,
+  DescribeArchiveCommand,
+  DescribeEventBusCommand,
+  EventBridgeClient,
+  ListRulesCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  ListSecretsCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { type CliIo, EXIT, json, UsageError } from './cli-io.js';
+import { CommandFailure } from './command-failure.js';
+
+/** Token secrets go with Secrets Manager's shortest recovery window: a mistaken cleanup can be undone. */
+const TOKEN_RECOVERY_DAYS = 7;
+
+export interface CleanupClients {
+  cloudFormation?: CloudFormationClient;
+  eventBridge?: EventBridgeClient;
+  secretsManager?: SecretsManagerClient;
+}
+
+export interface CleanupOptions {
+  clients?: CleanupClients;
+  /** Asks the person at the terminal; resolves true to go ahead. Default: stdin when it is a TTY. */
+  confirm?: ((question: string) => Promise<boolean>) | undefined;
+}
+
+/** One thing a destroyed stack left: what cleanup does with it. */
+interface Leftover {
+  kind: 'event archive' | 'event bus' | 'secret' | 'token secret';
+  name: string;
+  action: 'delete now' | `delete in ${number} days` | 'keep';
+  /** Why it is kept, or what deleting it means for the next deployment. */
+  note?: string;
+  run?: () => Promise<unknown>;
+}
+
+/**
+ * `provisioner cleanup --stack NAME`: removes the named resources a destroyed stack kept (RETAIN),
+ * so the stage can be deployed again under the same names. Each is looked up by its known name
+ * first; only what exists is listed and, confirmed, deleted.
+ */
+export async function cleanupCommand(
+  args: { stack: string | undefined; dryRun: boolean; yes: boolean; json: boolean },
+  io: CliIo,
+  options: CleanupOptions = {},
+): Promise<number> {
+  const stack = args.stack;
+  if (!stack) throw new UsageError('cleanup needs --stack NAME: the name of the destroyed stack');
+  const cloudFormation = options.clients?.cloudFormation ?? new CloudFormationClient({});
+  const eventBridge = options.clients?.eventBridge ?? new EventBridgeClient({});
+  const secretsManager = options.clients?.secretsManager ?? new SecretsManagerClient({});
+  try {
+    await requireDestroyed(cloudFormation, stack);
+    const leftovers = [
+      ...(await eventLeftovers(eventBridge, stack)),
+      ...(await secretLeftovers(secretsManager, stack)),
+    ];
+    const blocking = leftovers.filter((l) => l.action === 'keep');
+
+    if (leftovers.length === 0) {
+      report(
+        io,
+        args.json,
+        { stack, dryRun: args.dryRun, leftovers: [] },
+        `nothing of ${stack} is left: a deployment can create it anew\n`,
+      );
+      return EXIT.ok;
+    }
+    if (args.dryRun) {
+      report(
+        io,
+        args.json,
+        { stack, dryRun: true, leftovers: leftovers.map(view) },
+        `${stack} left:\n${lines(leftovers)}dry run: nothing was changed\n`,
+      );
+      return EXIT.ok;
+    }
+    if (!args.yes) {
+      const confirm = options.confirm ?? terminalConfirm();
+      if (!confirm) {
+        throw new UsageError(
+          `cleanup deletes what ${stack} left and there is no terminal to confirm on: look with --dry-run, then add --yes`,
+        );
+      }
+      io.err(`${stack} left:\n${lines(leftovers)}`);
+      if (!(await confirm('Delete these? [y/N] '))) {
+        io.err('cleanup cancelled: nothing was changed\n');
+        return EXIT.failed;
+      }
+    }
+    const done: Leftover[] = [];
+    for (const leftover of leftovers) {
+      if (!leftover.run) continue;
+      try {
+        await leftover.run();
+      } catch (error) {
+        throw new CommandFailure(
+          `could not delete the ${leftover.kind} ${leftover.name}: ${(error as Error).message}` +
+            (done.length > 0
+              ? ` (deleted before it: ${done.map((d) => d.name).join(', ')})`
+              : ' (nothing was deleted)'),
+        );
+      }
+      done.push(leftover);
+    }
+    const next =
+      blocking.length > 0
+        ? `not deleted, and a deployment of the stage still fails on it: ${blocking.map((b) => `${b.name} (${b.note})`).join('; ')}\n`
+        : `done: \`npx cdk deploy -c stage=...\` can create ${stack} again. Then put the Mews client token in its new secret and register the new integration webhook URL with Mews (docs/deploy.md).\n`;
+    report(
+      io,
+      args.json,
+      { stack, dryRun: false, leftovers: leftovers.map(view), deleted: done.map((d) => d.name) },
+      `${lines(done, 'deleted')}${next}`,
+    );
+    return blocking.length > 0 ? EXIT.failed : EXIT.ok;
+  } finally {
+    cloudFormation.destroy();
+    eventBridge.destroy();
+    secretsManager.destroy();
+  }
+}
+
+async function requireDestroyed(client: CloudFormationClient, stack: string): Promise<void> {
+  let status: string | undefined;
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stack }));
+    status = Stacks?.[0]?.StackStatus;
+  } catch (error) {
+    if (/does not exist/.test((error as Error).message)) return;
+    throw new CommandFailure(`could not check whether stack ${stack} exists: ${(error as Error).message}`);
+  }
+  if (status && status !== 'DELETE_COMPLETE') {
+    throw new CommandFailure(
+      `stack ${stack} still exists (${status}): cleanup removes what \`npx cdk destroy\` left behind; nothing was changed`,
+    );
+  }
+}
+
+async function eventLeftovers(client: EventBridgeClient, stack: string): Promise<Leftover[]> {
+  const found: Leftover[] = [];
+  const archiveName = `${stack}-all`;
+  if (await exists(() => client.send(new DescribeArchiveCommand({ ArchiveName: archiveName })))) {
+    found.push({
+      kind: 'event archive',
+      name: archiveName,
+      action: 'delete now',
+      note: 'its archived events go with it',
+      run: () => client.send(new DeleteArchiveCommand({ ArchiveName: archiveName })),
+    });
+  }
+  if (await exists(() => client.send(new DescribeEventBusCommand({ Name: stack })))) {
+    // A bus cannot be deleted while rules are on it; those are subscribers', not ours to remove.
+    const { Rules = [] } = await client.send(new ListRulesCommand({ EventBusName: stack }));
+    found.push(
+      Rules.length > 0
+        ? {
+            kind: 'event bus',
+            name: stack,
+            action: 'keep',
+            note: `rules ${Rules.map((r) => r.Name).join(', ')} are on it: have their owners remove them, then run cleanup again`,
+          }
+        : {
+            kind: 'event bus',
+            name: stack,
+            action: 'delete now',
+            run: () => client.send(new DeleteEventBusCommand({ Name: stack })),
+          },
+    );
+  }
+  return found;
+}
+
+async function secretLeftovers(client: SecretsManagerClient, stack: string): Promise<Leftover[]> {
+  const found: Leftover[] = [];
+  const named = [
+    [`${stack}/mews-client-token`, 'the next deployment creates it empty: put the client token again'],
+    [
+      `${stack}/integration-webhook-secret`,
+      'the next deployment generates a new one: register the new integration webhook URL with Mews',
+    ],
+  ] as const;
+  for (const [name, note] of named) {
+    // A secret scheduled for deletion still holds its name: it is deleted at once too.
+    if (await exists(() => client.send(new DescribeSecretCommand({ SecretId: name })))) {
+      found.push({
+        kind: 'secret',
+        name,
+        action: 'delete now',
+        note,
+        run: () => client.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true })),
+      });
+    }
+  }
+  for (const prefix of [`${stack}/connections/`, `${stack}/integrations/`]) {
+    let NextToken: string | undefined;
+    do {
+      const page = await client.send(
+        new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }], NextToken }),
+      );
+      for (const secret of page.SecretList ?? []) {
+        const name = secret.Name;
+        // The name filter matches prefixes case-insensitively: keep exact matches only.
+        if (!name?.startsWith(prefix)) continue;
+        found.push({
+          kind: 'token secret',
+          name,
+          action: `delete in ${TOKEN_RECOVERY_DAYS} days`,
+          run: () =>
+            client.send(
+              new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: TOKEN_RECOVERY_DAYS }),
+            ),
+        });
+      }
+      NextToken = page.NextToken;
+    } while (NextToken);
+  }
+  return found;
+}
+
+/** Whether a Describe call finds the resource (ResourceNotFoundException: it does not exist). */
+async function exists(describe: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await describe();
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return false;
+    throw error;
+  }
+}
+
+const view = ({ kind, name, action, note }: Leftover) => ({ kind, name, action, ...(note ? { note } : {}) });
+
+function lines(leftovers: Leftover[], verb?: string): string {
+  return leftovers
+    .map((l) => `  ${verb ?? l.action.padEnd(16)} ${l.kind} ${l.name}${l.note ? ` (${l.note})` : ''}\n`)
+    .join('');
+}
+
+function report(io: CliIo, asJson: boolean, value: object, text: string): void {
+  io.out(asJson ? json(value) : text);
+}
+
+function terminalConfirm(): ((question: string) => Promise<boolean>) | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  return async (question) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await rl.question(question)).trim());
+    } finally {
+      rl.close();
+    }
+  };
+}
