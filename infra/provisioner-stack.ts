@@ -10,6 +10,7 @@ import { ParameterStoreTokens } from './constructs/parameter-store-tokens.js';
 import { Schedules } from './constructs/schedule.js';
 import { Secrets } from './constructs/secrets.js';
 import { State } from './constructs/state.js';
+import { TokenSweep } from './constructs/token-sweep.js';
 
 export interface ProvisionerStackProps extends StackProps {
   readonly config: StageConfig;
@@ -33,6 +34,8 @@ export class ProvisionerStack extends Stack {
   readonly secrets: Secrets;
   /** Set with `tokenStore: parameter-store`: tokens are SecureString parameters, not secrets. */
   readonly parameterStoreTokens: ParameterStoreTokens | undefined;
+  /** With parameter-store: the daily sweep of tokens past their recovery window. */
+  readonly tokenSweep: TokenSweep | undefined;
   readonly functions: Functions;
   readonly schedules: Schedules;
   readonly alarms: Alarms;
@@ -101,12 +104,24 @@ export class ProvisionerStack extends Stack {
       relayOutbox: this.functions.relayOutbox.function,
       removalPolicy,
     });
+    this.tokenSweep = this.parameterStoreTokens
+      ? new TokenSweep(this, 'TokenSweep', {
+          resourcePrefix: prefix,
+          tokens: this.parameterStoreTokens,
+          schedules: this.schedules,
+          logRetention: config.logRetentionDays,
+          removalPolicy,
+        })
+      : undefined;
     this.alarms = new Alarms(this, 'Alarms', {
       resourcePrefix: prefix,
       alarmEmail: config.alarmEmail,
       pollRateMinutes: config.pollRateMinutes,
       pollSilenceMinutes: config.pollSilenceAlarmMinutes,
-      functions: this.functions.all(),
+      functions: [
+        ...this.functions.all(),
+        ...(this.tokenSweep ? [{ name: 'sweep-tokens', fn: this.tokenSweep.sweep.function }] : []),
+      ],
       workQueues: [
         { name: 'account-polls', queue: this.messaging.accountPolls.queue },
         { name: 'connection-syncs', queue: this.messaging.connectionSyncs.queue },

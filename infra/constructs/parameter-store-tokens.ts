@@ -77,8 +77,9 @@ export class ParameterStoreTokens extends Construct {
   }
 
   /**
-   * The sweep: lists what is under the deleted path (names and descriptions, never values, so no
-   * key use) and deletes what is past its recovery window. No access to live tokens.
+   * The sweep: lists what is under the deleted path (names and descriptions, never values) and
+   * deletes what is past its recovery window, after checking whether the token is live again
+   * (GetParameter without decryption). No key use at all, so it can never read a token.
    */
   grantSweep(role: iam.IRole): void {
     role.addToPrincipalPolicy(
@@ -87,11 +88,20 @@ export class ParameterStoreTokens extends Construct {
         resources: [this.parameterArnPattern(this.deletedPath)],
       }),
     );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: [
+          this.parameterArnPattern(this.connectionPath),
+          this.parameterArnPattern(this.integrationPath),
+        ],
+      }),
+    );
     // DescribeParameters has no resource-level permissions.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['ssm:DescribeParameters'], resources: ['*'] }),
     );
-    acknowledgePathWildcard(role, [this.deletedPath]);
+    acknowledgePathWildcard(role, [this.deletedPath, this.connectionPath, this.integrationPath]);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -78,8 +78,10 @@ describe('stage setting tokenStore', () => {
 });
 
 describe('default layout (secrets-manager)', () => {
-  it('has no Parameter Store grant, output or environment', () => {
+  it('has no Parameter Store grant, output, environment or sweep', () => {
     const { template } = synthStage('demo');
+    expect(text(template.findResources('AWS::Lambda::Function'))).not.toContain('sweep-tokens');
+    template.resourcePropertiesCountIs('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 day)' }, 0);
     expect(
       allStatements(template)
         .flatMap(actionsOf)
@@ -211,11 +213,66 @@ describe.each(STAGE_NAMES)('parameter-store layout, stage %s', (stage) => {
           deleted,
         ];
         expect(
-          allowed.some((path) => resources === text([parameterArn(path)])),
+          resourcesOf(statement).every((r) => allowed.some((path) => text(r) === text(parameterArn(path)))),
           `${id}: ${resources}`,
         ).toBe(true);
       }
     }
+  });
+
+  it('runs the token sweep daily in the stack schedule group, with both failure paths', () => {
+    const sweepId = logicalId(template, 'AWS::Lambda::Function', 'TokenSweepSweepTokensFunction');
+    const schedules = template.findResources('AWS::Scheduler::Schedule');
+    const [id, schedule] =
+      Object.entries(schedules).find(([, s]) => text(s.Properties.Target.Arn).includes(sweepId)) ?? [];
+    expect(schedule?.Properties).toMatchObject({
+      ScheduleExpression: 'rate(1 day)',
+      GroupName: prefix,
+      Target: {
+        Input: JSON.stringify({ kind: 'sweep-tokens' }),
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [logicalId(template, 'AWS::SQS::Queue', 'SchedulesDeadLetters'), 'Arn'] },
+        },
+      },
+    });
+    expect(schedule?.DependsOn).toContain(
+      logicalId(template, 'AWS::Scheduler::ScheduleGroup', 'SchedulesGroup'),
+    );
+    expect(id).toBeDefined();
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: sweepId },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: {
+            'Fn::GetAtt': [logicalId(template, 'AWS::SQS::Queue', 'SchedulesFailedRuns'), 'Arn'],
+          },
+        },
+      },
+    });
+    // The scheduler role may invoke it, and only the function itself.
+    const invoke = allStatements(template).filter(
+      (s) => actionsOf(s).includes('lambda:InvokeFunction') && text(s.Resource).includes(sweepId),
+    );
+    const resources = invoke.flatMap(resourcesOf).filter((r) => text(r).includes(sweepId));
+    expect(resources).toEqual([{ 'Fn::GetAtt': [sweepId, 'Arn'] }]);
+  });
+
+  it('the sweep lists parameters and deletes under the deleted path only, decrypting nothing', () => {
+    const statements = statementsOfFunction(template, 'TokenSweepSweepTokensFunction');
+    expect(ssmStatements(statements)).toEqual([
+      expect.objectContaining({ Action: 'ssm:DeleteParameters', Resource: parameterArn(deleted) }),
+      // Whether a moved token is live again (without decryption: no key grant, so no token is readable).
+      expect.objectContaining({
+        Action: 'ssm:GetParameter',
+        Resource: [parameterArn(connections), parameterArn(integrations)],
+      }),
+      expect.objectContaining({ Action: 'ssm:DescribeParameters', Resource: '*' }),
+    ]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('kms:'))).toEqual([]);
+    expect(text(statements)).not.toContain('secretsmanager:');
   });
 
   it('exports a consumer policy for connection parameters and one for integration parameters', () => {
