@@ -44,21 +44,23 @@ export interface SampleEvent {
 const SOURCE = 'com.example.mews-provisioner';
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
-const SECRET_PREFIX = 'mews-provisioner/demo/connections/';
+const CONNECTION_SECRET_PREFIX = 'mews-provisioner-demo/connections/';
+const INTEGRATION_SECRET_PREFIX = 'mews-provisioner-demo/integrations/';
 
 /**
- * The in-memory vault, naming secrets as the Secrets Manager vault does (a never-called client:
- * only its naming is used), so the references in the samples are the deployed ones.
+ * The in-memory vault, naming secrets as the Secrets Manager vaults of a deployed `demo` stage do
+ * (never-called clients: only their naming is used), so the references in the samples are the
+ * deployed ones.
  */
 class SecretsManagerNamedVault implements TokenVault, IntegrationTokenVault {
   readonly #names = new SecretsManagerTokenVault({
     client: {} as SecretsManagerClient,
-    prefix: SECRET_PREFIX,
+    prefix: CONNECTION_SECRET_PREFIX,
     kmsKeyId: 'alias/never-used',
   });
   readonly #integrationNames = new SecretsManagerIntegrationTokenVault({
     client: {} as SecretsManagerClient,
-    prefix: 'mews-provisioner/demo/integrations/',
+    prefix: INTEGRATION_SECRET_PREFIX,
     kmsKeyId: 'alias/never-used',
   });
   constructor(readonly inner: MemoryTokenVault) {}

@@ -42,7 +42,9 @@ describe('packages/events/samples', () => {
       const detail = JSON.parse(content).detail;
       const ref = detail.connection ?? detail.integration;
       if (!ref) continue;
-      expect(ref.secretRef, file).toMatch(/^mews-provisioner\/demo\/[a-z]+\/(con|int)_[0-9a-f]{24}$/);
+      expect(ref.secretRef, file).toMatch(
+        /^mews-provisioner-demo\/(connections\/con|integrations\/int)_[0-9a-f]{24}$/,
+      );
       expect(ref.secretStore, file).toBe('secrets-manager');
       expect(secretStoreOf(ref.secretRef)).toBe(ref.secretStore);
     }
