@@ -235,6 +235,35 @@ describe('relay-outbox handler, invoked by the table stream', () => {
     expect((await store.listPendingEvents(1000)).map((e) => e.eventId)).toContain(refused.eventId);
   });
 
+  it('a batch whose every event is refused is a partial response, not an invocation error; one line per event', async () => {
+    // Prepare
+    const [first, second] = [outboxEvent('refused-first'), outboxEvent('refused-second')];
+    await store.appendEvents([first, second]);
+    const records = await newStreamRecords();
+    acceptEvents({ [first.eventId]: 'ThrottlingException', [second.eventId]: 'ThrottlingException' });
+
+    // Act
+    const response = await handler(streamEvent(records), context);
+
+    // Assess
+    expect(response).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: seqOf(records, first.eventId) },
+        { itemIdentifier: seqOf(records, second.eventId) },
+      ],
+    });
+    expect(out.logs().filter((l) => l.level === 'ERROR')).toEqual([
+      expect.objectContaining({
+        message: 'event not published; it stays in the outbox',
+        eventId: first.eventId,
+      }),
+      expect.objectContaining({
+        message: 'event not published; it stays in the outbox',
+        eventId: second.eventId,
+      }),
+    ]);
+  });
+
   it('dead-letters an event the bus refuses for good: off the pending list, still replayable, alarmed, not retried', async () => {
     // Prepare
     const [refused, taken] = [outboxEvent('malformed'), outboxEvent('fine')];
