@@ -61,8 +61,8 @@ export interface HttpTransportOptions {
   /** Bodies larger than this are abandoned mid-stream. Default 50 MB. */
   maxResponseBytes?: number;
   /**
-   * Optional overall budget of one call, retries included: no retry is started if its delay
-   * would end past it, and an attempt's timeout never reaches past it either.
+   * Optional overall budget of one call, retries included: an attempt's timeout never reaches
+   * past it, and a retry is started only if its delay leaves minAttemptMs for the attempt.
    */
   maxElapsedMs?: number;
   /**
