@@ -112,26 +112,28 @@ export async function runSampleHistory(): Promise<SampleEvent[]> {
   };
 
   // Mews: Harbour Hostels of the simulator's seed (its properties, connections and configurations).
-  const harbour = loadDefaultSeed().enterprises.find((e) => e.id === 'harbour-hostels');
-  if (!harbour) throw new Error('the seed has no harbour-hostels enterprise');
+  const enterpriseId = 'harbour-hostels';
+  const harbour = loadDefaultSeed().enterprises.find((e) => e.id === enterpriseId);
+  const enterpriseName = harbour?.name ?? 'Harbour Hostels';
   world.addEnterprise({
-    id: harbour.id,
-    name: harbour.name,
+    id: enterpriseId,
+    name: enterpriseName,
     configuration: { chainId: 'chain-of-harbour-hostels' },
   });
-  for (const property of harbour.properties ?? []) {
-    world.addProperty(harbour.id, { id: property.id, name: property.name });
+  for (const property of harbour?.properties ?? []) {
+    const propertyId = property.id ?? '';
+    world.addProperty(enterpriseId, { id: propertyId, ...(property.name ? { name: property.name } : {}) });
     for (const c of Array.isArray(property.connections) ? property.connections : []) {
       const configuration = {
         success: true,
         ...mewsConfigurationSchema.parse(property.configuration),
       } as Configuration;
-      world.addConnection(property.id, { token: c.token, name: c.name ?? null, configuration });
+      if (c.token) world.addConnection(propertyId, { token: c.token, name: c.name ?? null, configuration });
     }
   }
   const reception = 'reception@sample-hostel.example';
   const nightDesk = 'night-desk@sample-hostel.example';
-  world.grantAccess(reception, harbour.id);
+  world.grantAccess(reception, enterpriseId);
 
   const cycle = async (minutes = 5) => {
     clock.advance(minutes * 60_000);
@@ -168,7 +170,7 @@ export async function runSampleHistory(): Promise<SampleEvent[]> {
   await cycle();
 
   // Account Access Restored: Mews now lists the night desk's property for it.
-  world.grantAccess(nightDesk, harbour.id, { propertyIds: ['harbour-hostel-docks'] });
+  world.grantAccess(nightDesk, enterpriseId, { propertyIds: ['harbour-hostel-docks'] });
   await cycle();
 
   // Connection Configuration Changed: a space category renamed and a dorm added, with its mapping.
@@ -200,7 +202,7 @@ export async function runSampleHistory(): Promise<SampleEvent[]> {
 
   // Integrations: created, then every state change Mews' Connector API webhooks announce.
   const accessToken = 'fake-integration-access-token-harbour';
-  world.addIntegration({ accessToken, enterpriseId: harbour.id });
+  world.addIntegration({ accessToken, enterpriseId: enterpriseId });
   const integration = { Id: '7d1c3a52-94e1-4f0b-8a65-2b9e0c4d7f11', Name: 'Harbour channel sync' };
   const webhook = async (Action: string, Data: Record<string, unknown> = {}) => {
     clock.advance(60_000);
@@ -214,7 +216,7 @@ export async function runSampleHistory(): Promise<SampleEvent[]> {
     await relayPendingEvents(deps);
   };
   await webhook('IntegrationCreated', {
-    Enterprise: { Id: harbour.id, Name: harbour.name },
+    Enterprise: { Id: enterpriseId, Name: enterpriseName },
     Service: { Id: 'accommodation', Name: 'Accommodation' },
     Requestor: { Name: 'Ada Example', Email: 'ada@sample-hostel.example' },
     AccessToken: accessToken,

@@ -60,7 +60,7 @@ describe('packages/events/samples', () => {
           Array.isArray(p.connections) ? p.connections.map((c) => c.token) : [],
         ),
       ),
-    ];
+    ].filter((t): t is string => typeof t === 'string' && t !== '');
     const all = (await checkedIn()).map((s) => s.content).join('\n');
     for (const token of tokens) expect(all.includes(token), 'a sample contains a token').toBe(false);
     expect(all).not.toMatch(/fake-/);

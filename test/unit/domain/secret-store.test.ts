@@ -54,7 +54,7 @@ describe('events name the store beside the reference', () => {
       mewsId: 'm',
       name: 'n',
       secretRef: '/mews-provisioner/prod/integrations/int_0123456789abcdef01234567',
-    } as Parameters<typeof integrationRef>[0]);
+    } as unknown as Parameters<typeof integrationRef>[0]);
     expect(ref).toMatchObject({ secretStore: 'parameter-store' });
   });
 });
