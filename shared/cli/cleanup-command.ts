@@ -20,18 +20,6 @@ import { CommandFailure } from './command-failure.js';
 /** Token secrets go with Secrets Manager's shortest recovery window: a mistaken cleanup can be undone. */
 const TOKEN_RECOVERY_DAYS = 7;
 
-export interface CleanupClients {
-  cloudFormation?: CloudFormationClient;
-  eventBridge?: EventBridgeClient;
-  secretsManager?: SecretsManagerClient;
-}
-
-export interface CleanupOptions {
-  clients?: CleanupClients;
-  /** Asks the person at the terminal; resolves true to go ahead. Default: stdin when it is a TTY. */
-  confirm?: ((question: string) => Promise<boolean>) | undefined;
-}
-
 /** One thing a destroyed stack left: what cleanup does with it. */
 interface Leftover {
   kind: 'event archive' | 'event bus' | 'secret' | 'token secret';
@@ -50,13 +38,12 @@ interface Leftover {
 export async function cleanupCommand(
   args: { stack: string | undefined; dryRun: boolean; yes: boolean; json: boolean },
   io: CliIo,
-  options: CleanupOptions = {},
 ): Promise<number> {
   const stack = args.stack;
   if (!stack) throw new UsageError('cleanup needs --stack NAME: the name of the destroyed stack');
-  const cloudFormation = options.clients?.cloudFormation ?? new CloudFormationClient({});
-  const eventBridge = options.clients?.eventBridge ?? new EventBridgeClient({});
-  const secretsManager = options.clients?.secretsManager ?? new SecretsManagerClient({});
+  const cloudFormation = new CloudFormationClient({});
+  const eventBridge = new EventBridgeClient({});
+  const secretsManager = new SecretsManagerClient({});
   try {
     await requireDestroyed(cloudFormation, stack);
     const leftovers = [
@@ -84,7 +71,7 @@ export async function cleanupCommand(
       return EXIT.ok;
     }
     if (!args.yes) {
-      const confirm = options.confirm ?? terminalConfirm();
+      const confirm = terminalConfirm();
       if (!confirm) {
         throw new UsageError(
           `cleanup deletes what ${stack} left and there is no terminal to confirm on: look with --dry-run, then add --yes`,
