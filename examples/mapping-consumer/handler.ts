@@ -1,24 +1,23 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-// From this repository (see README.md, "Copying it out of this repository"): a log replacer, the
-// events' zod schemas and the Mews client. The schemas are the provisioner's own, imported here to
-// stay in step with it; a consumer in another repository would not import them: it would copy the
-// JSON Schemas from docs/schemas/ (or take them from the stack's EventBridge schema registry) and
-// validate with those.
-import { redactLogValue } from '../../shared/composition/log-redaction.js';
+// The events' schemas and types: the provisioner's subscriber kit. In your repository:
+// '@mews-connection-provisioner/events' (`npm install <provisioner>/packages/events`).
 import {
   CONNECTION_CONFIGURATION_CHANGED,
-  connectionConfigurationChangedSchema,
-} from '../../shared/domain/events/connection-configuration-changed.event.js';
-import {
   CONNECTION_PROVISIONED,
+  connectionConfigurationChangedSchema,
   connectionProvisionedSchema,
-} from '../../shared/domain/events/connection-provisioned.event.js';
+  type SecretStore,
+  secretStoreOf,
+} from '../../packages/events/src/index.js';
+// From this repository (see README.md, "Copying it out of this repository"): a log replacer and
+// the Mews client.
+import { redactLogValue } from '../../shared/composition/log-redaction.js';
 import { ChannelManagerClient } from '../../shared/mews/channel-manager-client.js';
 import type { ConfigurationExtent } from '../../shared/mews/configuration.schema.js';
 import { buildMappingPlan, type MappingPlan } from './mapping-plan.js';
+import { type TokenStores, tokenStores } from './token-stores.js';
 
 /**
  * Example downstream service: subscribed by an EventBridge rule to `Connection Provisioned` and
@@ -27,13 +26,17 @@ import { buildMappingPlan, type MappingPlan } from './mapping-plan.js';
  *
  * Environment: MEWS_PLATFORM_ADDRESS (https://api.mews-demo.com or https://api.mews.com, matching
  * the events' `environment`) and MEWS_CLIENT_TOKEN_SECRET_ARN (the secret holding the channel
- * manager's Mews client token).
+ * manager's Mews client token). For events of a local run (run-local.ts sets these):
+ * MEWS_LOCAL_VAULT_DIR (the run's vault directory) and MEWS_CLIENT_TOKEN instead of the ARN.
+ *
+ * The connection's token is read from the store the event names (`secretStore`: Secrets Manager,
+ * Parameter Store or the local vault; told from `secretRef` for events older than that field).
  *
  * Failures throw: EventBridge invokes Lambda asynchronously, so Lambda retries twice and then sends
  * the event to the on-failure destination (the construct's dead-letter queue). A malformed event
  * fails the same way, with an InvalidEventError naming the fields (never their values).
  *
- * Tokens: read per container and cached in memory only, keyed by secret ARN, for SECRET_TTL_MS. They
+ * Tokens: read per container and cached in memory only, keyed by store and reference, for SECRET_TTL_MS. They
  * go to Mews and nowhere else: not in logs, errors or the returned plan.
  */
 
@@ -41,7 +44,7 @@ import { buildMappingPlan, type MappingPlan } from './mapping-plan.js';
 export const DETAIL_TYPES = [CONNECTION_PROVISIONED, CONNECTION_CONFIGURATION_CHANGED] as const;
 export type ConsumedDetailType = (typeof DETAIL_TYPES)[number];
 
-/** How long a token read from Secrets Manager is reused by a warm container. */
+/** How long a token read from its store is reused by a warm container. */
 export const SECRET_TTL_MS = 15 * 60_000;
 
 /** The plan needs every category and rate (a mapping may name unsynchronized ones), nothing else. */
@@ -55,13 +58,35 @@ const PLAN_EXTENT: Required<ConfigurationExtent> = {
 
 /** A Secrets Manager secret ARN. */
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
-/** A SecretId: an ARN or a secret name, as `detail.connection.secretRef` carries on AWS (locally it is `local-vault:<id>`). */
-const SECRET_ID = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+|[A-Za-z0-9/_+=.@-]{1,512})$/;
+/** What `detail.connection.secretRef` looks like in each store it can name. */
+const REF_FORMATS: Record<SecretStore, { pattern: RegExp; expected: string }> = {
+  'secrets-manager': {
+    pattern: /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+|[A-Za-z0-9/_+=.@-]{1,512})$/,
+    expected: 'a Secrets Manager secret name or ARN',
+  },
+  'parameter-store': {
+    pattern: /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+|\/[A-Za-z0-9/_.-]{1,1010})$/,
+    expected: 'a Parameter Store parameter name (starting with /) or ARN',
+  },
+  'local-vault': { pattern: /^local-vault:con_[0-9a-f]{24}$/, expected: 'local-vault:<connection id>' },
+};
 
-const envSchema = z.object({
-  MEWS_PLATFORM_ADDRESS: z.url({ protocol: /^https?$/ }),
-  MEWS_CLIENT_TOKEN_SECRET_ARN: z.string().regex(SECRET_ARN, 'must be a Secrets Manager secret ARN'),
-});
+const envSchema = z
+  .object({
+    MEWS_PLATFORM_ADDRESS: z.url({ protocol: /^https?$/ }),
+    MEWS_CLIENT_TOKEN_SECRET_ARN: z
+      .string()
+      .regex(SECRET_ARN, 'must be a Secrets Manager secret ARN')
+      .optional(),
+    /** Local runs only (run-local.ts): the client token itself. On AWS, keep it in its secret. */
+    MEWS_CLIENT_TOKEN: z.string().min(1).optional(),
+    /** Local runs only: the vault directory of the run whose events these are (`<state dir>/secrets`). */
+    MEWS_LOCAL_VAULT_DIR: z.string().min(1).optional(),
+  })
+  .refine((e) => e.MEWS_CLIENT_TOKEN_SECRET_ARN || e.MEWS_CLIENT_TOKEN, {
+    path: ['MEWS_CLIENT_TOKEN_SECRET_ARN'],
+    message: 'missing: the ARN of the secret holding the Mews client token',
+  });
 type Env = z.infer<typeof envSchema>;
 
 const envelopeSchema = z.object({
@@ -100,7 +125,7 @@ const logger = new Logger({ serviceName: 'mews-mapping-consumer', jsonReplacerFn
 // ---- per-container state (Lambda reuses a container across invocations) ----
 
 let env: Env | undefined;
-let secretsManager: SecretsManagerClient | undefined;
+let stores: TokenStores | undefined;
 let mews: { clientToken: string; client: ChannelManagerClient } | undefined;
 const secrets = new Map<string, { value: Promise<string>; expiresAt: number }>();
 
@@ -126,9 +151,13 @@ export const handler = async (event: unknown, context?: Context): Promise<Consum
     }
 
     const config = readEnv();
-    const clientToken = await secretValue(config.MEWS_CLIENT_TOKEN_SECRET_ARN, 'the Mews client token');
-    const connectionToken = await secretValue(
-      detail.connection.secretRef,
+    const clientToken = config.MEWS_CLIENT_TOKEN_SECRET_ARN
+      ? await tokenValue(config.MEWS_CLIENT_TOKEN_SECRET_ARN, 'secrets-manager', 'the Mews client token')
+      : (config.MEWS_CLIENT_TOKEN as string);
+    const { secretRef, store } = detail.connection;
+    const connectionToken = await tokenValue(
+      secretRef,
+      store,
       `the token of connection ${detail.connection.id}`,
     );
     let configuration: Awaited<ReturnType<ChannelManagerClient['getConfiguration']>>;
@@ -136,8 +165,9 @@ export const handler = async (event: unknown, context?: Context): Promise<Consum
       configuration = await mewsClient(config, clientToken).getConfiguration(connectionToken, PLAN_EXTENT);
     } catch (error) {
       // A revoked connection token or a replaced client token (Mews code 8) must be read afresh next time.
-      secrets.delete(detail.connection.secretRef);
-      secrets.delete(config.MEWS_CLIENT_TOKEN_SECRET_ARN);
+      secrets.delete(cacheKey(secretRef, store));
+      if (config.MEWS_CLIENT_TOKEN_SECRET_ARN)
+        secrets.delete(cacheKey(config.MEWS_CLIENT_TOKEN_SECRET_ARN, 'secrets-manager'));
       throw error;
     }
 
@@ -186,16 +216,19 @@ function parseEvent(event: unknown) {
       : connectionConfigurationChangedSchema;
   const detail = schema.safeParse(envelope.data.detail);
   if (!detail.success) throw new InvalidEventError(describeIssues(detail.error, ['detail']));
-  if (!SECRET_ID.test(detail.data.connection.secretRef)) {
+  // Events published before `secretStore` existed lack it: their reference says where it is.
+  const { secretRef, secretStore } = detail.data.connection;
+  const store = secretStore ?? secretStoreOf(secretRef);
+  if (!REF_FORMATS[store].pattern.test(secretRef)) {
     throw new InvalidEventError([
-      'detail.connection.secretRef: not a Secrets Manager secret name or ARN (a local-vault reference comes from a local run; this consumer reads tokens on AWS)',
+      `detail.connection.secretRef: not ${REF_FORMATS[store].expected} (secretStore ${store})`,
     ]);
   }
-  return { detailType, detail: detail.data };
+  return { detailType, detail: { ...detail.data, connection: { ...detail.data.connection, store } } };
 }
 
 /** Zod issues as `path: message`; zod's messages name what was expected, not the value received. */
-function describeIssues(error: z.ZodError, prefix: string[] = []): string[] {
+function describeIssues(error: z.core.$ZodError, prefix: string[] = []): string[] {
   return error.issues.map((issue) => {
     const path = [...prefix, ...issue.path.map(String)];
     return `${path.length > 0 ? path.join('.') : '(event)'}: ${issue.message}`;
@@ -213,31 +246,19 @@ function readEnv(): Env {
   return env;
 }
 
-/** A secret's string value, cached per ARN for SECRET_TTL_MS. A failed read is not cached. */
-function secretValue(arn: string, what: string): Promise<string> {
-  const cached = secrets.get(arn);
+const cacheKey = (ref: string, store: SecretStore) => `${store} ${ref}`;
+
+/** A token from its store, cached per store and reference for SECRET_TTL_MS. A failed read is not cached. */
+function tokenValue(ref: string, store: SecretStore, what: string): Promise<string> {
+  const key = cacheKey(ref, store);
+  const cached = secrets.get(key);
   if (cached && cached.expiresAt > Date.now()) return cached.value;
 
-  secretsManager ??= new SecretsManagerClient(
-    process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {},
-  );
-  const client = secretsManager;
-  const value = (async () => {
-    let secretString: string | undefined;
-    try {
-      secretString = (await client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
-    } catch (error) {
-      // The SDK's error names the secret at most, never its value.
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new Error(`cannot read ${what} from Secrets Manager (${arn}): ${reason}`);
-    }
-    const trimmed = secretString?.trim() ?? '';
-    if (trimmed === '') throw new Error(`the secret ${arn} (${what}) has no string value`);
-    return trimmed;
-  })();
-  secrets.set(arn, { value, expiresAt: Date.now() + SECRET_TTL_MS });
+  stores ??= tokenStores({ region: process.env.AWS_REGION, localVaultDir: readEnv().MEWS_LOCAL_VAULT_DIR });
+  const value = stores.read(ref, store, what);
+  secrets.set(key, { value, expiresAt: Date.now() + SECRET_TTL_MS });
   value.catch(() => {
-    if (secrets.get(arn)?.value === value) secrets.delete(arn);
+    if (secrets.get(key)?.value === value) secrets.delete(key);
   });
   return value;
 }
@@ -272,8 +293,8 @@ function remember(eventId: string): void {
 /** Tests only: forget the environment, cached tokens, clients and recent event ids. */
 export function resetConsumerForTests(): void {
   env = undefined;
-  secretsManager?.destroy();
-  secretsManager = undefined;
+  stores?.destroy();
+  stores = undefined;
   mews = undefined;
   secrets.clear();
   recentEventIds.clear();

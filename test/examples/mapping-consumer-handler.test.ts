@@ -4,6 +4,7 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -120,6 +121,7 @@ function changedEvent() {
 }
 
 const sm = mockClient(SecretsManagerClient);
+const ssm = mockClient(SSMClient);
 let sim: MewsSimulator;
 let out: Captured;
 const context = lambdaContext('mews-mapping-consumer-test');
@@ -159,6 +161,7 @@ beforeEach(() => {
   // A fresh container, and Secrets Manager holding the two secrets the consumer reads.
   resetConsumerForTests();
   sm.reset();
+  ssm.reset();
   sm.on(GetSecretValueCommand, { SecretId: CLIENT_TOKEN_SECRET_ARN }).resolves({
     ARN: CLIENT_TOKEN_SECRET_ARN,
     SecretString: sim.clientToken,
@@ -179,6 +182,7 @@ beforeEach(() => {
 
 afterAll(async () => {
   sm.restore();
+  ssm.restore();
   vi.unstubAllEnvs();
   resetConsumerForTests();
   await sim?.close();
@@ -322,12 +326,20 @@ describe('mapping consumer handler', () => {
       /detail\.connection\.secretRef: Invalid input: expected string/,
     ],
     [
-      'a local-vault secretRef',
+      'a secretRef that is not of the store secretStore names',
       bad((e) => {
-        e.detail.connection.secretRef = `local-vault:${CONNECTION_ID}`;
+        Object.assign(e.detail.connection, { secretStore: 'parameter-store' });
         return e;
       }),
-      /detail\.connection\.secretRef: not a Secrets Manager secret name or ARN/,
+      /detail\.connection\.secretRef: not a Parameter Store parameter name \(starting with \/\) or ARN \(secretStore parameter-store\)/,
+    ],
+    [
+      'a store it does not know',
+      bad((e) => {
+        Object.assign(e.detail.connection, { secretStore: 'vault-in-the-cellar' });
+        return e;
+      }),
+      /detail\.connection\.secretStore: Invalid option/,
     ],
     [
       'another schema version',
@@ -353,6 +365,72 @@ describe('mapping consumer handler', () => {
         error: expect.objectContaining({ name: 'InvalidEventError' }),
       }),
     );
+  });
+
+  describe('reads the token from the store the event names', () => {
+    const PARAMETER = `/mews-provisioner-demo/connections/${CONNECTION_ID}`;
+    const inParameterStore = () => {
+      const event = provisionedEvent();
+      Object.assign(event.detail.connection, { secretRef: PARAMETER, secretStore: 'parameter-store' });
+      return event;
+    };
+
+    it('Parameter Store: GetParameter with decryption, by the parameter name', async () => {
+      // Prepare
+      ssm.on(GetParameterCommand).resolves({
+        Parameter: { Name: PARAMETER, Type: 'SecureString', Value: CONNECTION_TOKEN, Version: 1 },
+      });
+
+      // Act
+      const result = planned(await invoke(inParameterStore()));
+
+      // Assess: the connection token from Parameter Store, the client token from its secret.
+      expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 1);
+      expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: PARAMETER, WithDecryption: true });
+      expect(secretIdsRead()).toEqual([CLIENT_TOKEN_SECRET_ARN]);
+      expect(result.plan.counts).toMatchObject({ pairs: 7, synchronizedPairs: 6 });
+    });
+
+    it('Parameter Store: a missing parameter fails clearly, naming the store and the parameter', async () => {
+      // Prepare
+      ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: '', $metadata: {} }));
+
+      // Act, Assess
+      await expect(handler(inParameterStore(), context)).rejects.toThrow(
+        `cannot read the token of connection ${CONNECTION_ID} from Parameter Store (${PARAMETER}): ParameterNotFound`,
+      );
+      expect(sim.calls().getConfiguration).toBe(0);
+    });
+
+    it('Secrets Manager: named by secretStore, or told from secretRef in events older than the field', async () => {
+      // Prepare
+      const named = provisionedEvent();
+      Object.assign(named.detail.connection, { secretStore: 'secrets-manager' });
+
+      // Act
+      planned(await invoke(named));
+
+      // Assess (the other tests' events have no secretStore, as events before it did)
+      expect(secretIdsRead()).toEqual([CLIENT_TOKEN_SECRET_ARN, CONNECTION_SECRET_ARN]);
+      expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 0);
+    });
+
+    it("a local run: without the run's vault directory, says which variable to set, calling nothing", async () => {
+      // Prepare
+      const local = provisionedEvent();
+      Object.assign(local.detail.connection, {
+        secretRef: `local-vault:${CONNECTION_ID}`,
+        secretStore: 'local-vault',
+      });
+
+      // Act, Assess
+      await expect(handler(local, context)).rejects.toThrow(
+        `cannot read the token of connection ${CONNECTION_ID} from the local vault (local-vault:${CONNECTION_ID}): Error: a local run wrote this event; set MEWS_LOCAL_VAULT_DIR`,
+      );
+      expect(secretIdsRead()).toEqual([CLIENT_TOKEN_SECRET_ARN]);
+      expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 0);
+      expect(sim.calls().getConfiguration).toBe(0);
+    });
   });
 
   it('names the variable when its environment is wrong', async () => {
@@ -409,6 +487,7 @@ describe('mapping consumer handler', () => {
     expect(logs).toContain('mapping plan built');
     expect(logs).toContain('"message":"mews call"');
     expect(logs).toContain('Mews getConfiguration answered code 8');
+    expect(logs).toContain('from Parameter Store');
     for (const token of [CONNECTION_TOKEN, sim.clientToken]) {
       expect(logs).not.toContain(token);
       expect(JSON.stringify(results)).not.toContain(token);
