@@ -59,6 +59,20 @@ describe('function bundles', () => {
     }
   });
 
+  it("holds zod's tree-shakable build only: schemas that run in a function use zod/mini", () => {
+    for (const bundle of bundles) {
+      const zod = bundledSources(bundle).filter((s) => s.includes('node_modules/zod/'));
+      expect(
+        zod.some((s) => s.includes('/v4/mini/')),
+        bundle,
+      ).toBe(true);
+      expect(
+        zod.filter((s) => s.includes('/v4/classic/')),
+        bundle,
+      ).toEqual([]);
+    }
+  });
+
   it('reads a leak from a source map (the check above can fail)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'provisioner-leak-'));
     try {

@@ -1,55 +1,55 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 export declare const ACCOUNT_ACCESS_FAILED = "Account Access Failed";
 export declare const ACCOUNT_ACCESS_RESTORED = "Account Access Restored";
 export declare const ACCOUNT_ANOMALY = "Account Anomaly";
-export declare const accountAccessFailedSchema: z.ZodObject<{
-    account: z.ZodObject<{
-        id: z.ZodString;
-        label: z.ZodNullable<z.ZodString>;
-        maskedEmail: z.ZodString;
+export declare const accountAccessFailedSchema: z.ZodMiniObject<{
+    account: z.ZodMiniObject<{
+        id: z.ZodMiniString<string>;
+        label: z.ZodMiniNullable<z.ZodMiniString<string>>;
+        maskedEmail: z.ZodMiniString<string>;
     }, z.core.$strip>;
-    error: z.ZodObject<{
-        code: z.ZodNullable<z.ZodNumber>;
-        message: z.ZodString;
+    error: z.ZodMiniObject<{
+        code: z.ZodMiniNullable<z.ZodMiniNumber<number>>;
+        message: z.ZodMiniString<string>;
     }, z.core.$strip>;
-    schemaVersion: z.ZodLiteral<1>;
-    eventId: z.ZodString;
-    occurredAt: z.ZodISODateTime;
-    environment: z.ZodEnum<{
+    schemaVersion: z.ZodMiniLiteral<1>;
+    eventId: z.ZodMiniString<string>;
+    occurredAt: z.iso.ZodMiniISODateTime;
+    environment: z.ZodMiniEnum<{
         demo: "demo";
         production: "production";
         simulator: "simulator";
     }>;
 }, z.core.$strip>;
-export declare const accountAccessRestoredSchema: z.ZodObject<{
-    account: z.ZodObject<{
-        id: z.ZodString;
-        label: z.ZodNullable<z.ZodString>;
-        maskedEmail: z.ZodString;
+export declare const accountAccessRestoredSchema: z.ZodMiniObject<{
+    account: z.ZodMiniObject<{
+        id: z.ZodMiniString<string>;
+        label: z.ZodMiniNullable<z.ZodMiniString<string>>;
+        maskedEmail: z.ZodMiniString<string>;
     }, z.core.$strip>;
-    failingSince: z.ZodISODateTime;
-    schemaVersion: z.ZodLiteral<1>;
-    eventId: z.ZodString;
-    occurredAt: z.ZodISODateTime;
-    environment: z.ZodEnum<{
+    failingSince: z.iso.ZodMiniISODateTime;
+    schemaVersion: z.ZodMiniLiteral<1>;
+    eventId: z.ZodMiniString<string>;
+    occurredAt: z.iso.ZodMiniISODateTime;
+    environment: z.ZodMiniEnum<{
         demo: "demo";
         production: "production";
         simulator: "simulator";
     }>;
 }, z.core.$strip>;
-export declare const accountAnomalySchema: z.ZodObject<{
-    account: z.ZodObject<{
-        id: z.ZodString;
-        label: z.ZodNullable<z.ZodString>;
-        maskedEmail: z.ZodString;
+export declare const accountAnomalySchema: z.ZodMiniObject<{
+    account: z.ZodMiniObject<{
+        id: z.ZodMiniString<string>;
+        label: z.ZodMiniNullable<z.ZodMiniString<string>>;
+        maskedEmail: z.ZodMiniString<string>;
     }, z.core.$strip>;
-    missing: z.ZodNumber;
-    known: z.ZodNumber;
-    action: z.ZodLiteral<"removals-held">;
-    schemaVersion: z.ZodLiteral<1>;
-    eventId: z.ZodString;
-    occurredAt: z.ZodISODateTime;
-    environment: z.ZodEnum<{
+    missing: z.ZodMiniNumber<number>;
+    known: z.ZodMiniNumber<number>;
+    action: z.ZodMiniLiteral<"removals-held">;
+    schemaVersion: z.ZodMiniLiteral<1>;
+    eventId: z.ZodMiniString<string>;
+    occurredAt: z.iso.ZodMiniISODateTime;
+    environment: z.ZodMiniEnum<{
         demo: "demo";
         production: "production";
         simulator: "simulator";

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { accountRefSchema, eventBase } from './event-parts.js';
 export const ACCOUNT_ACCESS_FAILED = 'Account Access Failed';
 export const ACCOUNT_ACCESS_RESTORED = 'Account Access Restored';
@@ -8,7 +8,7 @@ export const accountAccessFailedSchema = z.object({
     account: accountRefSchema,
     error: z.object({
         /** The Mews error code (8: the email is not a verified employee, or the client token is wrong). */
-        code: z.number().int().nullable(),
+        code: z.nullable(z.number().check(z.int())),
         message: z.string(),
     }),
 });
@@ -21,8 +21,8 @@ export const accountAnomalySchema = z.object({
     ...eventBase,
     account: accountRefSchema,
     /** Connections the account listed before that its latest (successful) answer lacks. */
-    missing: z.number().int(),
-    known: z.number().int(),
+    missing: z.number().check(z.int()),
+    known: z.number().check(z.int()),
     /** Removals wait until the listing recovers or an operator runs `accounts release`. */
     action: z.literal('removals-held'),
 });

@@ -1,299 +1,299 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 export declare const CONNECTION_PROVISIONED = "Connection Provisioned";
 export declare const CONNECTION_PROVISIONING_FAILED = "Connection Provisioning Failed";
 export declare const CONNECTION_CONFIGURATION_CHANGED = "Connection Configuration Changed";
 export declare const CONNECTION_DEACTIVATED = "Connection Deactivated";
 export declare const CONNECTION_REACTIVATED = "Connection Reactivated";
 export declare const CONNECTION_REMOVED = "Connection Removed";
-export declare const connectionProvisionedSchema: z.ZodObject<{
-    connection: z.ZodObject<{
-        secretRef: z.ZodString;
-        secretStore: z.ZodOptional<z.ZodEnum<{
+export declare const connectionProvisionedSchema: z.ZodMiniObject<{
+    connection: z.ZodMiniObject<{
+        secretRef: z.ZodMiniString<string>;
+        secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
             "secrets-manager": "secrets-manager";
             "parameter-store": "parameter-store";
             "local-vault": "local-vault";
         }>>;
-        id: z.ZodString;
-        name: z.ZodNullable<z.ZodString>;
-        propertyId: z.ZodString;
-        propertyName: z.ZodString;
-        accountId: z.ZodString;
+        id: z.ZodMiniString<string>;
+        name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+        propertyId: z.ZodMiniString<string>;
+        propertyName: z.ZodMiniString<string>;
+        accountId: z.ZodMiniString<string>;
     }, z.core.$strip>;
-    configuration: z.ZodObject<{
-        digest: z.ZodString;
-        summary: z.ZodObject<{
-            spaceCategories: z.ZodNumber;
-            synchronizedSpaceCategories: z.ZodNumber;
-            ratePlans: z.ZodNumber;
-            synchronizedRatePlans: z.ZodNumber;
-            inventoryMappings: z.ZodNumber;
-            products: z.ZodNumber;
-            ageCategories: z.ZodNumber;
-            companies: z.ZodNumber;
-            travelAgencies: z.ZodNumber;
+    configuration: z.ZodMiniObject<{
+        digest: z.ZodMiniString<string>;
+        summary: z.ZodMiniObject<{
+            spaceCategories: z.ZodMiniNumber<number>;
+            synchronizedSpaceCategories: z.ZodMiniNumber<number>;
+            ratePlans: z.ZodMiniNumber<number>;
+            synchronizedRatePlans: z.ZodMiniNumber<number>;
+            inventoryMappings: z.ZodMiniNumber<number>;
+            products: z.ZodMiniNumber<number>;
+            ageCategories: z.ZodMiniNumber<number>;
+            companies: z.ZodMiniNumber<number>;
+            travelAgencies: z.ZodMiniNumber<number>;
         }, z.core.$strip>;
-        snapshot: z.ZodObject<{
-            connectionId: z.ZodString;
-            digest: z.ZodString;
+        snapshot: z.ZodMiniObject<{
+            connectionId: z.ZodMiniString<string>;
+            digest: z.ZodMiniString<string>;
         }, z.core.$strip>;
     }, z.core.$strip>;
-    schemaVersion: z.ZodLiteral<1>;
-    eventId: z.ZodString;
-    occurredAt: z.ZodISODateTime;
-    environment: z.ZodEnum<{
+    schemaVersion: z.ZodMiniLiteral<1>;
+    eventId: z.ZodMiniString<string>;
+    occurredAt: z.iso.ZodMiniISODateTime;
+    environment: z.ZodMiniEnum<{
         demo: "demo";
         production: "production";
         simulator: "simulator";
     }>;
 }, z.core.$strip>;
-export declare const connectionProvisioningFailedSchema: z.ZodObject<{
-    connection: z.ZodObject<{
-        secretRef: z.ZodString;
-        secretStore: z.ZodOptional<z.ZodEnum<{
+export declare const connectionProvisioningFailedSchema: z.ZodMiniObject<{
+    connection: z.ZodMiniObject<{
+        secretRef: z.ZodMiniString<string>;
+        secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
             "secrets-manager": "secrets-manager";
             "parameter-store": "parameter-store";
             "local-vault": "local-vault";
         }>>;
-        id: z.ZodString;
-        name: z.ZodNullable<z.ZodString>;
-        propertyId: z.ZodString;
-        propertyName: z.ZodString;
-        accountId: z.ZodString;
+        id: z.ZodMiniString<string>;
+        name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+        propertyId: z.ZodMiniString<string>;
+        propertyName: z.ZodMiniString<string>;
+        accountId: z.ZodMiniString<string>;
     }, z.core.$strip>;
-    error: z.ZodObject<{
-        code: z.ZodNullable<z.ZodNumber>;
-        message: z.ZodString;
+    error: z.ZodMiniObject<{
+        code: z.ZodMiniNullable<z.ZodMiniNumber<number>>;
+        message: z.ZodMiniString<string>;
     }, z.core.$strip>;
-    schemaVersion: z.ZodLiteral<1>;
-    eventId: z.ZodString;
-    occurredAt: z.ZodISODateTime;
-    environment: z.ZodEnum<{
+    schemaVersion: z.ZodMiniLiteral<1>;
+    eventId: z.ZodMiniString<string>;
+    occurredAt: z.iso.ZodMiniISODateTime;
+    environment: z.ZodMiniEnum<{
         demo: "demo";
         production: "production";
         simulator: "simulator";
     }>;
 }, z.core.$strip>;
-export declare const connectionConfigurationChangedSchema: z.ZodObject<{
-    connection: z.ZodObject<{
-        secretRef: z.ZodString;
-        secretStore: z.ZodOptional<z.ZodEnum<{
+export declare const connectionConfigurationChangedSchema: z.ZodMiniObject<{
+    connection: z.ZodMiniObject<{
+        secretRef: z.ZodMiniString<string>;
+        secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
             "secrets-manager": "secrets-manager";
             "parameter-store": "parameter-store";
             "local-vault": "local-vault";
         }>>;
-        id: z.ZodString;
-        name: z.ZodNullable<z.ZodString>;
-        propertyId: z.ZodString;
-        propertyName: z.ZodString;
-        accountId: z.ZodString;
+        id: z.ZodMiniString<string>;
+        name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+        propertyId: z.ZodMiniString<string>;
+        propertyName: z.ZodMiniString<string>;
+        accountId: z.ZodMiniString<string>;
     }, z.core.$strip>;
-    previousDigest: z.ZodString;
-    configuration: z.ZodObject<{
-        digest: z.ZodString;
-        summary: z.ZodObject<{
-            spaceCategories: z.ZodNumber;
-            synchronizedSpaceCategories: z.ZodNumber;
-            ratePlans: z.ZodNumber;
-            synchronizedRatePlans: z.ZodNumber;
-            inventoryMappings: z.ZodNumber;
-            products: z.ZodNumber;
-            ageCategories: z.ZodNumber;
-            companies: z.ZodNumber;
-            travelAgencies: z.ZodNumber;
+    previousDigest: z.ZodMiniString<string>;
+    configuration: z.ZodMiniObject<{
+        digest: z.ZodMiniString<string>;
+        summary: z.ZodMiniObject<{
+            spaceCategories: z.ZodMiniNumber<number>;
+            synchronizedSpaceCategories: z.ZodMiniNumber<number>;
+            ratePlans: z.ZodMiniNumber<number>;
+            synchronizedRatePlans: z.ZodMiniNumber<number>;
+            inventoryMappings: z.ZodMiniNumber<number>;
+            products: z.ZodMiniNumber<number>;
+            ageCategories: z.ZodMiniNumber<number>;
+            companies: z.ZodMiniNumber<number>;
+            travelAgencies: z.ZodMiniNumber<number>;
         }, z.core.$strip>;
-        snapshot: z.ZodObject<{
-            connectionId: z.ZodString;
-            digest: z.ZodString;
-        }, z.core.$strip>;
-    }, z.core.$strip>;
-    diff: z.ZodObject<{
-        spaceCategories: z.ZodObject<{
-            added: z.ZodArray<z.ZodString>;
-            removed: z.ZodArray<z.ZodString>;
-            changed: z.ZodArray<z.ZodObject<{
-                code: z.ZodString;
-                fields: z.ZodRecord<z.ZodString, z.ZodObject<{
-                    from: z.ZodUnknown;
-                    to: z.ZodUnknown;
-                }, z.core.$strip>>;
-            }, z.core.$strip>>;
-            truncated: z.ZodBoolean;
-            counts: z.ZodObject<{
-                added: z.ZodNumber;
-                removed: z.ZodNumber;
-                changed: z.ZodNumber;
-            }, z.core.$strip>;
-        }, z.core.$strip>;
-        ratePlans: z.ZodObject<{
-            added: z.ZodArray<z.ZodString>;
-            removed: z.ZodArray<z.ZodString>;
-            changed: z.ZodArray<z.ZodObject<{
-                code: z.ZodString;
-                fields: z.ZodRecord<z.ZodString, z.ZodObject<{
-                    from: z.ZodUnknown;
-                    to: z.ZodUnknown;
-                }, z.core.$strip>>;
-            }, z.core.$strip>>;
-            truncated: z.ZodBoolean;
-            counts: z.ZodObject<{
-                added: z.ZodNumber;
-                removed: z.ZodNumber;
-                changed: z.ZodNumber;
-            }, z.core.$strip>;
-        }, z.core.$strip>;
-        inventoryMappings: z.ZodObject<{
-            added: z.ZodArray<z.ZodString>;
-            removed: z.ZodArray<z.ZodString>;
-            changed: z.ZodArray<z.ZodObject<{
-                code: z.ZodString;
-                fields: z.ZodRecord<z.ZodString, z.ZodObject<{
-                    from: z.ZodUnknown;
-                    to: z.ZodUnknown;
-                }, z.core.$strip>>;
-            }, z.core.$strip>>;
-            truncated: z.ZodBoolean;
-            counts: z.ZodObject<{
-                added: z.ZodNumber;
-                removed: z.ZodNumber;
-                changed: z.ZodNumber;
-            }, z.core.$strip>;
-        }, z.core.$strip>;
-        products: z.ZodObject<{
-            added: z.ZodArray<z.ZodString>;
-            removed: z.ZodArray<z.ZodString>;
-            changed: z.ZodArray<z.ZodObject<{
-                code: z.ZodString;
-                fields: z.ZodRecord<z.ZodString, z.ZodObject<{
-                    from: z.ZodUnknown;
-                    to: z.ZodUnknown;
-                }, z.core.$strip>>;
-            }, z.core.$strip>>;
-            truncated: z.ZodBoolean;
-            counts: z.ZodObject<{
-                added: z.ZodNumber;
-                removed: z.ZodNumber;
-                changed: z.ZodNumber;
-            }, z.core.$strip>;
-        }, z.core.$strip>;
-        productMappings: z.ZodObject<{
-            added: z.ZodArray<z.ZodString>;
-            removed: z.ZodArray<z.ZodString>;
-            changed: z.ZodArray<z.ZodObject<{
-                code: z.ZodString;
-                fields: z.ZodRecord<z.ZodString, z.ZodObject<{
-                    from: z.ZodUnknown;
-                    to: z.ZodUnknown;
-                }, z.core.$strip>>;
-            }, z.core.$strip>>;
-            truncated: z.ZodBoolean;
-            counts: z.ZodObject<{
-                added: z.ZodNumber;
-                removed: z.ZodNumber;
-                changed: z.ZodNumber;
-            }, z.core.$strip>;
-        }, z.core.$strip>;
-        ageCategories: z.ZodObject<{
-            added: z.ZodArray<z.ZodString>;
-            removed: z.ZodArray<z.ZodString>;
-            changed: z.ZodArray<z.ZodObject<{
-                code: z.ZodString;
-                fields: z.ZodRecord<z.ZodString, z.ZodObject<{
-                    from: z.ZodUnknown;
-                    to: z.ZodUnknown;
-                }, z.core.$strip>>;
-            }, z.core.$strip>>;
-            truncated: z.ZodBoolean;
-            counts: z.ZodObject<{
-                added: z.ZodNumber;
-                removed: z.ZodNumber;
-                changed: z.ZodNumber;
-            }, z.core.$strip>;
+        snapshot: z.ZodMiniObject<{
+            connectionId: z.ZodMiniString<string>;
+            digest: z.ZodMiniString<string>;
         }, z.core.$strip>;
     }, z.core.$strip>;
-    truncated: z.ZodOptional<z.ZodBoolean>;
-    schemaVersion: z.ZodLiteral<1>;
-    eventId: z.ZodString;
-    occurredAt: z.ZodISODateTime;
-    environment: z.ZodEnum<{
+    diff: z.ZodMiniObject<{
+        spaceCategories: z.ZodMiniObject<{
+            added: z.ZodMiniArray<z.ZodMiniString<string>>;
+            removed: z.ZodMiniArray<z.ZodMiniString<string>>;
+            changed: z.ZodMiniArray<z.ZodMiniObject<{
+                code: z.ZodMiniString<string>;
+                fields: z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniObject<{
+                    from: z.ZodMiniUnknown;
+                    to: z.ZodMiniUnknown;
+                }, z.core.$strip>>;
+            }, z.core.$strip>>;
+            truncated: z.ZodMiniBoolean<boolean>;
+            counts: z.ZodMiniObject<{
+                added: z.ZodMiniNumber<number>;
+                removed: z.ZodMiniNumber<number>;
+                changed: z.ZodMiniNumber<number>;
+            }, z.core.$strip>;
+        }, z.core.$strip>;
+        ratePlans: z.ZodMiniObject<{
+            added: z.ZodMiniArray<z.ZodMiniString<string>>;
+            removed: z.ZodMiniArray<z.ZodMiniString<string>>;
+            changed: z.ZodMiniArray<z.ZodMiniObject<{
+                code: z.ZodMiniString<string>;
+                fields: z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniObject<{
+                    from: z.ZodMiniUnknown;
+                    to: z.ZodMiniUnknown;
+                }, z.core.$strip>>;
+            }, z.core.$strip>>;
+            truncated: z.ZodMiniBoolean<boolean>;
+            counts: z.ZodMiniObject<{
+                added: z.ZodMiniNumber<number>;
+                removed: z.ZodMiniNumber<number>;
+                changed: z.ZodMiniNumber<number>;
+            }, z.core.$strip>;
+        }, z.core.$strip>;
+        inventoryMappings: z.ZodMiniObject<{
+            added: z.ZodMiniArray<z.ZodMiniString<string>>;
+            removed: z.ZodMiniArray<z.ZodMiniString<string>>;
+            changed: z.ZodMiniArray<z.ZodMiniObject<{
+                code: z.ZodMiniString<string>;
+                fields: z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniObject<{
+                    from: z.ZodMiniUnknown;
+                    to: z.ZodMiniUnknown;
+                }, z.core.$strip>>;
+            }, z.core.$strip>>;
+            truncated: z.ZodMiniBoolean<boolean>;
+            counts: z.ZodMiniObject<{
+                added: z.ZodMiniNumber<number>;
+                removed: z.ZodMiniNumber<number>;
+                changed: z.ZodMiniNumber<number>;
+            }, z.core.$strip>;
+        }, z.core.$strip>;
+        products: z.ZodMiniObject<{
+            added: z.ZodMiniArray<z.ZodMiniString<string>>;
+            removed: z.ZodMiniArray<z.ZodMiniString<string>>;
+            changed: z.ZodMiniArray<z.ZodMiniObject<{
+                code: z.ZodMiniString<string>;
+                fields: z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniObject<{
+                    from: z.ZodMiniUnknown;
+                    to: z.ZodMiniUnknown;
+                }, z.core.$strip>>;
+            }, z.core.$strip>>;
+            truncated: z.ZodMiniBoolean<boolean>;
+            counts: z.ZodMiniObject<{
+                added: z.ZodMiniNumber<number>;
+                removed: z.ZodMiniNumber<number>;
+                changed: z.ZodMiniNumber<number>;
+            }, z.core.$strip>;
+        }, z.core.$strip>;
+        productMappings: z.ZodMiniObject<{
+            added: z.ZodMiniArray<z.ZodMiniString<string>>;
+            removed: z.ZodMiniArray<z.ZodMiniString<string>>;
+            changed: z.ZodMiniArray<z.ZodMiniObject<{
+                code: z.ZodMiniString<string>;
+                fields: z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniObject<{
+                    from: z.ZodMiniUnknown;
+                    to: z.ZodMiniUnknown;
+                }, z.core.$strip>>;
+            }, z.core.$strip>>;
+            truncated: z.ZodMiniBoolean<boolean>;
+            counts: z.ZodMiniObject<{
+                added: z.ZodMiniNumber<number>;
+                removed: z.ZodMiniNumber<number>;
+                changed: z.ZodMiniNumber<number>;
+            }, z.core.$strip>;
+        }, z.core.$strip>;
+        ageCategories: z.ZodMiniObject<{
+            added: z.ZodMiniArray<z.ZodMiniString<string>>;
+            removed: z.ZodMiniArray<z.ZodMiniString<string>>;
+            changed: z.ZodMiniArray<z.ZodMiniObject<{
+                code: z.ZodMiniString<string>;
+                fields: z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniObject<{
+                    from: z.ZodMiniUnknown;
+                    to: z.ZodMiniUnknown;
+                }, z.core.$strip>>;
+            }, z.core.$strip>>;
+            truncated: z.ZodMiniBoolean<boolean>;
+            counts: z.ZodMiniObject<{
+                added: z.ZodMiniNumber<number>;
+                removed: z.ZodMiniNumber<number>;
+                changed: z.ZodMiniNumber<number>;
+            }, z.core.$strip>;
+        }, z.core.$strip>;
+    }, z.core.$strip>;
+    truncated: z.ZodMiniOptional<z.ZodMiniBoolean<boolean>>;
+    schemaVersion: z.ZodMiniLiteral<1>;
+    eventId: z.ZodMiniString<string>;
+    occurredAt: z.iso.ZodMiniISODateTime;
+    environment: z.ZodMiniEnum<{
         demo: "demo";
         production: "production";
         simulator: "simulator";
     }>;
 }, z.core.$strip>;
-export declare const connectionDeactivatedSchema: z.ZodObject<{
-    connection: z.ZodObject<{
-        secretRef: z.ZodString;
-        secretStore: z.ZodOptional<z.ZodEnum<{
+export declare const connectionDeactivatedSchema: z.ZodMiniObject<{
+    connection: z.ZodMiniObject<{
+        secretRef: z.ZodMiniString<string>;
+        secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
             "secrets-manager": "secrets-manager";
             "parameter-store": "parameter-store";
             "local-vault": "local-vault";
         }>>;
-        id: z.ZodString;
-        name: z.ZodNullable<z.ZodString>;
-        propertyId: z.ZodString;
-        propertyName: z.ZodString;
-        accountId: z.ZodString;
+        id: z.ZodMiniString<string>;
+        name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+        propertyId: z.ZodMiniString<string>;
+        propertyName: z.ZodMiniString<string>;
+        accountId: z.ZodMiniString<string>;
     }, z.core.$strip>;
-    code: z.ZodNullable<z.ZodNumber>;
-    schemaVersion: z.ZodLiteral<1>;
-    eventId: z.ZodString;
-    occurredAt: z.ZodISODateTime;
-    environment: z.ZodEnum<{
+    code: z.ZodMiniNullable<z.ZodMiniNumber<number>>;
+    schemaVersion: z.ZodMiniLiteral<1>;
+    eventId: z.ZodMiniString<string>;
+    occurredAt: z.iso.ZodMiniISODateTime;
+    environment: z.ZodMiniEnum<{
         demo: "demo";
         production: "production";
         simulator: "simulator";
     }>;
 }, z.core.$strip>;
-export declare const connectionReactivatedSchema: z.ZodObject<{
-    connection: z.ZodObject<{
-        secretRef: z.ZodString;
-        secretStore: z.ZodOptional<z.ZodEnum<{
+export declare const connectionReactivatedSchema: z.ZodMiniObject<{
+    connection: z.ZodMiniObject<{
+        secretRef: z.ZodMiniString<string>;
+        secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
             "secrets-manager": "secrets-manager";
             "parameter-store": "parameter-store";
             "local-vault": "local-vault";
         }>>;
-        id: z.ZodString;
-        name: z.ZodNullable<z.ZodString>;
-        propertyId: z.ZodString;
-        propertyName: z.ZodString;
-        accountId: z.ZodString;
+        id: z.ZodMiniString<string>;
+        name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+        propertyId: z.ZodMiniString<string>;
+        propertyName: z.ZodMiniString<string>;
+        accountId: z.ZodMiniString<string>;
     }, z.core.$strip>;
-    reason: z.ZodEnum<{
+    reason: z.ZodMiniEnum<{
         activated: "activated";
         returned: "returned";
     }>;
-    previousStatus: z.ZodEnum<{
+    previousStatus: z.ZodMiniEnum<{
         removed: "removed";
         deactivated: "deactivated";
     }>;
-    schemaVersion: z.ZodLiteral<1>;
-    eventId: z.ZodString;
-    occurredAt: z.ZodISODateTime;
-    environment: z.ZodEnum<{
+    schemaVersion: z.ZodMiniLiteral<1>;
+    eventId: z.ZodMiniString<string>;
+    occurredAt: z.iso.ZodMiniISODateTime;
+    environment: z.ZodMiniEnum<{
         demo: "demo";
         production: "production";
         simulator: "simulator";
     }>;
 }, z.core.$strip>;
-export declare const connectionRemovedSchema: z.ZodObject<{
-    connection: z.ZodObject<{
-        secretRef: z.ZodString;
-        secretStore: z.ZodOptional<z.ZodEnum<{
+export declare const connectionRemovedSchema: z.ZodMiniObject<{
+    connection: z.ZodMiniObject<{
+        secretRef: z.ZodMiniString<string>;
+        secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
             "secrets-manager": "secrets-manager";
             "parameter-store": "parameter-store";
             "local-vault": "local-vault";
         }>>;
-        id: z.ZodString;
-        name: z.ZodNullable<z.ZodString>;
-        propertyId: z.ZodString;
-        propertyName: z.ZodString;
-        accountId: z.ZodString;
+        id: z.ZodMiniString<string>;
+        name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+        propertyId: z.ZodMiniString<string>;
+        propertyName: z.ZodMiniString<string>;
+        accountId: z.ZodMiniString<string>;
     }, z.core.$strip>;
-    secretRecoveryDays: z.ZodNumber;
-    schemaVersion: z.ZodLiteral<1>;
-    eventId: z.ZodString;
-    occurredAt: z.ZodISODateTime;
-    environment: z.ZodEnum<{
+    secretRecoveryDays: z.ZodMiniNumber<number>;
+    schemaVersion: z.ZodMiniLiteral<1>;
+    eventId: z.ZodMiniString<string>;
+    occurredAt: z.iso.ZodMiniISODateTime;
+    environment: z.ZodMiniEnum<{
         demo: "demo";
         production: "production";
         simulator: "simulator";

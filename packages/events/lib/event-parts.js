@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { secretStoreSchema } from './secret-store.js';
 /** Building blocks every event detail shares. Bumped on a breaking change only. */
 export const SCHEMA_VERSION = 1;
@@ -6,7 +6,7 @@ export const environmentSchema = z.enum(['demo', 'production', 'simulator']);
 export const eventBase = {
     schemaVersion: z.literal(SCHEMA_VERSION),
     /** Deterministic: the same fact always carries the same id; drop duplicates by it. */
-    eventId: z.string().regex(/^evt_[0-9a-f]{32}$/),
+    eventId: z.string().check(z.regex(/^evt_[0-9a-f]{32}$/)),
     occurredAt: z.iso.datetime(),
     environment: environmentSchema,
 };
@@ -15,32 +15,32 @@ const secretLocation = {
     /** A Secrets Manager SecretId, a Parameter Store parameter name, or `local-vault:<id>` locally. */
     secretRef: z.string(),
     /** The store `secretRef` is in. Absent in events published before it existed: see `secretStoreOf`. */
-    secretStore: secretStoreSchema.optional(),
+    secretStore: z.optional(secretStoreSchema),
 };
 export const connectionRefSchema = z.object({
-    id: z.string().regex(/^con_[0-9a-f]{24}$/),
-    name: z.string().nullable(),
+    id: z.string().check(z.regex(/^con_[0-9a-f]{24}$/)),
+    name: z.nullable(z.string()),
     propertyId: z.string(),
     propertyName: z.string(),
-    accountId: z.string().regex(/^acc_[0-9a-f]{16}$/),
+    accountId: z.string().check(z.regex(/^acc_[0-9a-f]{16}$/)),
     ...secretLocation,
 });
 export const accountRefSchema = z.object({
-    id: z.string().regex(/^acc_[0-9a-f]{16}$/),
-    label: z.string().nullable(),
+    id: z.string().check(z.regex(/^acc_[0-9a-f]{16}$/)),
+    label: z.nullable(z.string()),
     /** e.g. r*******@s*****.example: enough to recognise, not to contact. */
     maskedEmail: z.string(),
 });
 export const configurationSummarySchema = z.object({
-    spaceCategories: z.number().int(),
-    synchronizedSpaceCategories: z.number().int(),
-    ratePlans: z.number().int(),
-    synchronizedRatePlans: z.number().int(),
-    inventoryMappings: z.number().int(),
-    products: z.number().int(),
-    ageCategories: z.number().int(),
-    companies: z.number().int(),
-    travelAgencies: z.number().int(),
+    spaceCategories: z.number().check(z.int()),
+    synchronizedSpaceCategories: z.number().check(z.int()),
+    ratePlans: z.number().check(z.int()),
+    synchronizedRatePlans: z.number().check(z.int()),
+    inventoryMappings: z.number().check(z.int()),
+    products: z.number().check(z.int()),
+    ageCategories: z.number().check(z.int()),
+    companies: z.number().check(z.int()),
+    travelAgencies: z.number().check(z.int()),
 });
 /** The stored full configuration: `provisioner connections show <connectionId> --configuration <digest>`. */
 export const snapshotRefSchema = z.object({ connectionId: z.string(), digest: z.string() });
@@ -52,7 +52,7 @@ export const configurationRefSchema = z.object({
 /** What every integration event says about the integration. Never its access token. */
 export const integrationRefSchema = z.object({
     /** `int_` + 24 hex digits, derived from Mews' integration id. */
-    id: z.string().regex(/^int_[0-9a-f]{24}$/),
+    id: z.string().check(z.regex(/^int_[0-9a-f]{24}$/)),
     /** Mews' own integration id. */
     mewsId: z.string(),
     name: z.string(),
@@ -62,11 +62,11 @@ export const namedRefSchema = z.object({ id: z.string(), name: z.string() });
 export const enterpriseConfigurationSchema = z.object({
     id: z.string(),
     name: z.string(),
-    chainId: z.string().nullable(),
-    timeZoneIdentifier: z.string().nullable(),
-    defaultLanguageCode: z.string().nullable(),
-    legalEnvironmentCode: z.string().nullable(),
-    pricing: z.string().nullable(),
-    countryCode: z.string().nullable(),
+    chainId: z.nullable(z.string()),
+    timeZoneIdentifier: z.nullable(z.string()),
+    defaultLanguageCode: z.nullable(z.string()),
+    legalEnvironmentCode: z.nullable(z.string()),
+    pricing: z.nullable(z.string()),
+    countryCode: z.nullable(z.string()),
     currencies: z.array(z.object({ currency: z.string(), isDefault: z.boolean(), isEnabled: z.boolean() })),
 });

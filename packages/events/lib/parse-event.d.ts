@@ -1,16 +1,16 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type DetailType, type EventDetail } from './registry.js';
 /** The EventBridge envelope (and `npm start`'s events.jsonl lines, which have the same shape). */
-declare const envelopeSchema: z.ZodObject<{
-    version: z.ZodString;
-    id: z.ZodString;
-    'detail-type': z.ZodString;
-    source: z.ZodString;
-    account: z.ZodString;
-    time: z.ZodString;
-    region: z.ZodString;
-    resources: z.ZodArray<z.ZodString>;
-    detail: z.ZodUnknown;
+declare const envelopeSchema: z.ZodMiniObject<{
+    version: z.ZodMiniString<string>;
+    id: z.ZodMiniString<string>;
+    'detail-type': z.ZodMiniString<string>;
+    source: z.ZodMiniString<string>;
+    account: z.ZodMiniString<string>;
+    time: z.ZodMiniString<string>;
+    region: z.ZodMiniString<string>;
+    resources: z.ZodMiniArray<z.ZodMiniString<string>>;
+    detail: z.ZodMiniUnknown;
 }, z.core.$strip>;
 type Envelope = Omit<z.output<typeof envelopeSchema>, 'detail-type' | 'detail'>;
 /** One event as a rule target receives it, typed by its detail-type. */

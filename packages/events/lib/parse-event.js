@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { ENGLISH } from './messages.js';
 import { describeIssues, EventParseError, parseEventDetail, } from './registry.js';
 /** The EventBridge envelope (and `npm start`'s events.jsonl lines, which have the same shape). */
 const envelopeSchema = z.object({
@@ -20,7 +21,7 @@ const envelopeSchema = z.object({
  * add some (`schemaVersion` changes only on a breaking change).
  */
 export function parseEvent(event) {
-    const envelope = envelopeSchema.safeParse(event);
+    const envelope = envelopeSchema.safeParse(event, ENGLISH);
     if (!envelope.success)
         throw new EventParseError(describeIssues(envelope.error), 'EventBridge event');
     const { 'detail-type': detailType, detail, ...rest } = envelope.data;

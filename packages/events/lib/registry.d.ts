@@ -1,535 +1,535 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 /** Every event the provisioner publishes: detail-type -> detail schema. The public contract. */
 export declare const eventRegistry: {
-    readonly "Connection Provisioned": z.ZodObject<{
-        connection: z.ZodObject<{
-            secretRef: z.ZodString;
-            secretStore: z.ZodOptional<z.ZodEnum<{
+    readonly "Connection Provisioned": z.ZodMiniObject<{
+        connection: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
                 "secrets-manager": "secrets-manager";
                 "parameter-store": "parameter-store";
                 "local-vault": "local-vault";
             }>>;
-            id: z.ZodString;
-            name: z.ZodNullable<z.ZodString>;
-            propertyId: z.ZodString;
-            propertyName: z.ZodString;
-            accountId: z.ZodString;
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            propertyId: z.ZodMiniString<string>;
+            propertyName: z.ZodMiniString<string>;
+            accountId: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        configuration: z.ZodObject<{
-            digest: z.ZodString;
-            summary: z.ZodObject<{
-                spaceCategories: z.ZodNumber;
-                synchronizedSpaceCategories: z.ZodNumber;
-                ratePlans: z.ZodNumber;
-                synchronizedRatePlans: z.ZodNumber;
-                inventoryMappings: z.ZodNumber;
-                products: z.ZodNumber;
-                ageCategories: z.ZodNumber;
-                companies: z.ZodNumber;
-                travelAgencies: z.ZodNumber;
+        configuration: z.ZodMiniObject<{
+            digest: z.ZodMiniString<string>;
+            summary: z.ZodMiniObject<{
+                spaceCategories: z.ZodMiniNumber<number>;
+                synchronizedSpaceCategories: z.ZodMiniNumber<number>;
+                ratePlans: z.ZodMiniNumber<number>;
+                synchronizedRatePlans: z.ZodMiniNumber<number>;
+                inventoryMappings: z.ZodMiniNumber<number>;
+                products: z.ZodMiniNumber<number>;
+                ageCategories: z.ZodMiniNumber<number>;
+                companies: z.ZodMiniNumber<number>;
+                travelAgencies: z.ZodMiniNumber<number>;
             }, z.core.$strip>;
-            snapshot: z.ZodObject<{
-                connectionId: z.ZodString;
-                digest: z.ZodString;
+            snapshot: z.ZodMiniObject<{
+                connectionId: z.ZodMiniString<string>;
+                digest: z.ZodMiniString<string>;
             }, z.core.$strip>;
         }, z.core.$strip>;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Connection Provisioning Failed": z.ZodObject<{
-        connection: z.ZodObject<{
-            secretRef: z.ZodString;
-            secretStore: z.ZodOptional<z.ZodEnum<{
+    readonly "Connection Provisioning Failed": z.ZodMiniObject<{
+        connection: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
                 "secrets-manager": "secrets-manager";
                 "parameter-store": "parameter-store";
                 "local-vault": "local-vault";
             }>>;
-            id: z.ZodString;
-            name: z.ZodNullable<z.ZodString>;
-            propertyId: z.ZodString;
-            propertyName: z.ZodString;
-            accountId: z.ZodString;
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            propertyId: z.ZodMiniString<string>;
+            propertyName: z.ZodMiniString<string>;
+            accountId: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        error: z.ZodObject<{
-            code: z.ZodNullable<z.ZodNumber>;
-            message: z.ZodString;
+        error: z.ZodMiniObject<{
+            code: z.ZodMiniNullable<z.ZodMiniNumber<number>>;
+            message: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Connection Configuration Changed": z.ZodObject<{
-        connection: z.ZodObject<{
-            secretRef: z.ZodString;
-            secretStore: z.ZodOptional<z.ZodEnum<{
+    readonly "Connection Configuration Changed": z.ZodMiniObject<{
+        connection: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
                 "secrets-manager": "secrets-manager";
                 "parameter-store": "parameter-store";
                 "local-vault": "local-vault";
             }>>;
-            id: z.ZodString;
-            name: z.ZodNullable<z.ZodString>;
-            propertyId: z.ZodString;
-            propertyName: z.ZodString;
-            accountId: z.ZodString;
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            propertyId: z.ZodMiniString<string>;
+            propertyName: z.ZodMiniString<string>;
+            accountId: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        previousDigest: z.ZodString;
-        configuration: z.ZodObject<{
-            digest: z.ZodString;
-            summary: z.ZodObject<{
-                spaceCategories: z.ZodNumber;
-                synchronizedSpaceCategories: z.ZodNumber;
-                ratePlans: z.ZodNumber;
-                synchronizedRatePlans: z.ZodNumber;
-                inventoryMappings: z.ZodNumber;
-                products: z.ZodNumber;
-                ageCategories: z.ZodNumber;
-                companies: z.ZodNumber;
-                travelAgencies: z.ZodNumber;
+        previousDigest: z.ZodMiniString<string>;
+        configuration: z.ZodMiniObject<{
+            digest: z.ZodMiniString<string>;
+            summary: z.ZodMiniObject<{
+                spaceCategories: z.ZodMiniNumber<number>;
+                synchronizedSpaceCategories: z.ZodMiniNumber<number>;
+                ratePlans: z.ZodMiniNumber<number>;
+                synchronizedRatePlans: z.ZodMiniNumber<number>;
+                inventoryMappings: z.ZodMiniNumber<number>;
+                products: z.ZodMiniNumber<number>;
+                ageCategories: z.ZodMiniNumber<number>;
+                companies: z.ZodMiniNumber<number>;
+                travelAgencies: z.ZodMiniNumber<number>;
             }, z.core.$strip>;
-            snapshot: z.ZodObject<{
-                connectionId: z.ZodString;
-                digest: z.ZodString;
-            }, z.core.$strip>;
-        }, z.core.$strip>;
-        diff: z.ZodObject<{
-            spaceCategories: z.ZodObject<{
-                added: z.ZodArray<z.ZodString>;
-                removed: z.ZodArray<z.ZodString>;
-                changed: z.ZodArray<z.ZodObject<{
-                    code: z.ZodString;
-                    fields: z.ZodRecord<z.ZodString, z.ZodObject<{
-                        from: z.ZodUnknown;
-                        to: z.ZodUnknown;
-                    }, z.core.$strip>>;
-                }, z.core.$strip>>;
-                truncated: z.ZodBoolean;
-                counts: z.ZodObject<{
-                    added: z.ZodNumber;
-                    removed: z.ZodNumber;
-                    changed: z.ZodNumber;
-                }, z.core.$strip>;
-            }, z.core.$strip>;
-            ratePlans: z.ZodObject<{
-                added: z.ZodArray<z.ZodString>;
-                removed: z.ZodArray<z.ZodString>;
-                changed: z.ZodArray<z.ZodObject<{
-                    code: z.ZodString;
-                    fields: z.ZodRecord<z.ZodString, z.ZodObject<{
-                        from: z.ZodUnknown;
-                        to: z.ZodUnknown;
-                    }, z.core.$strip>>;
-                }, z.core.$strip>>;
-                truncated: z.ZodBoolean;
-                counts: z.ZodObject<{
-                    added: z.ZodNumber;
-                    removed: z.ZodNumber;
-                    changed: z.ZodNumber;
-                }, z.core.$strip>;
-            }, z.core.$strip>;
-            inventoryMappings: z.ZodObject<{
-                added: z.ZodArray<z.ZodString>;
-                removed: z.ZodArray<z.ZodString>;
-                changed: z.ZodArray<z.ZodObject<{
-                    code: z.ZodString;
-                    fields: z.ZodRecord<z.ZodString, z.ZodObject<{
-                        from: z.ZodUnknown;
-                        to: z.ZodUnknown;
-                    }, z.core.$strip>>;
-                }, z.core.$strip>>;
-                truncated: z.ZodBoolean;
-                counts: z.ZodObject<{
-                    added: z.ZodNumber;
-                    removed: z.ZodNumber;
-                    changed: z.ZodNumber;
-                }, z.core.$strip>;
-            }, z.core.$strip>;
-            products: z.ZodObject<{
-                added: z.ZodArray<z.ZodString>;
-                removed: z.ZodArray<z.ZodString>;
-                changed: z.ZodArray<z.ZodObject<{
-                    code: z.ZodString;
-                    fields: z.ZodRecord<z.ZodString, z.ZodObject<{
-                        from: z.ZodUnknown;
-                        to: z.ZodUnknown;
-                    }, z.core.$strip>>;
-                }, z.core.$strip>>;
-                truncated: z.ZodBoolean;
-                counts: z.ZodObject<{
-                    added: z.ZodNumber;
-                    removed: z.ZodNumber;
-                    changed: z.ZodNumber;
-                }, z.core.$strip>;
-            }, z.core.$strip>;
-            productMappings: z.ZodObject<{
-                added: z.ZodArray<z.ZodString>;
-                removed: z.ZodArray<z.ZodString>;
-                changed: z.ZodArray<z.ZodObject<{
-                    code: z.ZodString;
-                    fields: z.ZodRecord<z.ZodString, z.ZodObject<{
-                        from: z.ZodUnknown;
-                        to: z.ZodUnknown;
-                    }, z.core.$strip>>;
-                }, z.core.$strip>>;
-                truncated: z.ZodBoolean;
-                counts: z.ZodObject<{
-                    added: z.ZodNumber;
-                    removed: z.ZodNumber;
-                    changed: z.ZodNumber;
-                }, z.core.$strip>;
-            }, z.core.$strip>;
-            ageCategories: z.ZodObject<{
-                added: z.ZodArray<z.ZodString>;
-                removed: z.ZodArray<z.ZodString>;
-                changed: z.ZodArray<z.ZodObject<{
-                    code: z.ZodString;
-                    fields: z.ZodRecord<z.ZodString, z.ZodObject<{
-                        from: z.ZodUnknown;
-                        to: z.ZodUnknown;
-                    }, z.core.$strip>>;
-                }, z.core.$strip>>;
-                truncated: z.ZodBoolean;
-                counts: z.ZodObject<{
-                    added: z.ZodNumber;
-                    removed: z.ZodNumber;
-                    changed: z.ZodNumber;
-                }, z.core.$strip>;
+            snapshot: z.ZodMiniObject<{
+                connectionId: z.ZodMiniString<string>;
+                digest: z.ZodMiniString<string>;
             }, z.core.$strip>;
         }, z.core.$strip>;
-        truncated: z.ZodOptional<z.ZodBoolean>;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        diff: z.ZodMiniObject<{
+            spaceCategories: z.ZodMiniObject<{
+                added: z.ZodMiniArray<z.ZodMiniString<string>>;
+                removed: z.ZodMiniArray<z.ZodMiniString<string>>;
+                changed: z.ZodMiniArray<z.ZodMiniObject<{
+                    code: z.ZodMiniString<string>;
+                    fields: z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniObject<{
+                        from: z.ZodMiniUnknown;
+                        to: z.ZodMiniUnknown;
+                    }, z.core.$strip>>;
+                }, z.core.$strip>>;
+                truncated: z.ZodMiniBoolean<boolean>;
+                counts: z.ZodMiniObject<{
+                    added: z.ZodMiniNumber<number>;
+                    removed: z.ZodMiniNumber<number>;
+                    changed: z.ZodMiniNumber<number>;
+                }, z.core.$strip>;
+            }, z.core.$strip>;
+            ratePlans: z.ZodMiniObject<{
+                added: z.ZodMiniArray<z.ZodMiniString<string>>;
+                removed: z.ZodMiniArray<z.ZodMiniString<string>>;
+                changed: z.ZodMiniArray<z.ZodMiniObject<{
+                    code: z.ZodMiniString<string>;
+                    fields: z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniObject<{
+                        from: z.ZodMiniUnknown;
+                        to: z.ZodMiniUnknown;
+                    }, z.core.$strip>>;
+                }, z.core.$strip>>;
+                truncated: z.ZodMiniBoolean<boolean>;
+                counts: z.ZodMiniObject<{
+                    added: z.ZodMiniNumber<number>;
+                    removed: z.ZodMiniNumber<number>;
+                    changed: z.ZodMiniNumber<number>;
+                }, z.core.$strip>;
+            }, z.core.$strip>;
+            inventoryMappings: z.ZodMiniObject<{
+                added: z.ZodMiniArray<z.ZodMiniString<string>>;
+                removed: z.ZodMiniArray<z.ZodMiniString<string>>;
+                changed: z.ZodMiniArray<z.ZodMiniObject<{
+                    code: z.ZodMiniString<string>;
+                    fields: z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniObject<{
+                        from: z.ZodMiniUnknown;
+                        to: z.ZodMiniUnknown;
+                    }, z.core.$strip>>;
+                }, z.core.$strip>>;
+                truncated: z.ZodMiniBoolean<boolean>;
+                counts: z.ZodMiniObject<{
+                    added: z.ZodMiniNumber<number>;
+                    removed: z.ZodMiniNumber<number>;
+                    changed: z.ZodMiniNumber<number>;
+                }, z.core.$strip>;
+            }, z.core.$strip>;
+            products: z.ZodMiniObject<{
+                added: z.ZodMiniArray<z.ZodMiniString<string>>;
+                removed: z.ZodMiniArray<z.ZodMiniString<string>>;
+                changed: z.ZodMiniArray<z.ZodMiniObject<{
+                    code: z.ZodMiniString<string>;
+                    fields: z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniObject<{
+                        from: z.ZodMiniUnknown;
+                        to: z.ZodMiniUnknown;
+                    }, z.core.$strip>>;
+                }, z.core.$strip>>;
+                truncated: z.ZodMiniBoolean<boolean>;
+                counts: z.ZodMiniObject<{
+                    added: z.ZodMiniNumber<number>;
+                    removed: z.ZodMiniNumber<number>;
+                    changed: z.ZodMiniNumber<number>;
+                }, z.core.$strip>;
+            }, z.core.$strip>;
+            productMappings: z.ZodMiniObject<{
+                added: z.ZodMiniArray<z.ZodMiniString<string>>;
+                removed: z.ZodMiniArray<z.ZodMiniString<string>>;
+                changed: z.ZodMiniArray<z.ZodMiniObject<{
+                    code: z.ZodMiniString<string>;
+                    fields: z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniObject<{
+                        from: z.ZodMiniUnknown;
+                        to: z.ZodMiniUnknown;
+                    }, z.core.$strip>>;
+                }, z.core.$strip>>;
+                truncated: z.ZodMiniBoolean<boolean>;
+                counts: z.ZodMiniObject<{
+                    added: z.ZodMiniNumber<number>;
+                    removed: z.ZodMiniNumber<number>;
+                    changed: z.ZodMiniNumber<number>;
+                }, z.core.$strip>;
+            }, z.core.$strip>;
+            ageCategories: z.ZodMiniObject<{
+                added: z.ZodMiniArray<z.ZodMiniString<string>>;
+                removed: z.ZodMiniArray<z.ZodMiniString<string>>;
+                changed: z.ZodMiniArray<z.ZodMiniObject<{
+                    code: z.ZodMiniString<string>;
+                    fields: z.ZodMiniRecord<z.ZodMiniString<string>, z.ZodMiniObject<{
+                        from: z.ZodMiniUnknown;
+                        to: z.ZodMiniUnknown;
+                    }, z.core.$strip>>;
+                }, z.core.$strip>>;
+                truncated: z.ZodMiniBoolean<boolean>;
+                counts: z.ZodMiniObject<{
+                    added: z.ZodMiniNumber<number>;
+                    removed: z.ZodMiniNumber<number>;
+                    changed: z.ZodMiniNumber<number>;
+                }, z.core.$strip>;
+            }, z.core.$strip>;
+        }, z.core.$strip>;
+        truncated: z.ZodMiniOptional<z.ZodMiniBoolean<boolean>>;
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Connection Deactivated": z.ZodObject<{
-        connection: z.ZodObject<{
-            secretRef: z.ZodString;
-            secretStore: z.ZodOptional<z.ZodEnum<{
+    readonly "Connection Deactivated": z.ZodMiniObject<{
+        connection: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
                 "secrets-manager": "secrets-manager";
                 "parameter-store": "parameter-store";
                 "local-vault": "local-vault";
             }>>;
-            id: z.ZodString;
-            name: z.ZodNullable<z.ZodString>;
-            propertyId: z.ZodString;
-            propertyName: z.ZodString;
-            accountId: z.ZodString;
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            propertyId: z.ZodMiniString<string>;
+            propertyName: z.ZodMiniString<string>;
+            accountId: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        code: z.ZodNullable<z.ZodNumber>;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        code: z.ZodMiniNullable<z.ZodMiniNumber<number>>;
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Connection Reactivated": z.ZodObject<{
-        connection: z.ZodObject<{
-            secretRef: z.ZodString;
-            secretStore: z.ZodOptional<z.ZodEnum<{
+    readonly "Connection Reactivated": z.ZodMiniObject<{
+        connection: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
                 "secrets-manager": "secrets-manager";
                 "parameter-store": "parameter-store";
                 "local-vault": "local-vault";
             }>>;
-            id: z.ZodString;
-            name: z.ZodNullable<z.ZodString>;
-            propertyId: z.ZodString;
-            propertyName: z.ZodString;
-            accountId: z.ZodString;
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            propertyId: z.ZodMiniString<string>;
+            propertyName: z.ZodMiniString<string>;
+            accountId: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        reason: z.ZodEnum<{
+        reason: z.ZodMiniEnum<{
             activated: "activated";
             returned: "returned";
         }>;
-        previousStatus: z.ZodEnum<{
+        previousStatus: z.ZodMiniEnum<{
             removed: "removed";
             deactivated: "deactivated";
         }>;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Connection Removed": z.ZodObject<{
-        connection: z.ZodObject<{
-            secretRef: z.ZodString;
-            secretStore: z.ZodOptional<z.ZodEnum<{
+    readonly "Connection Removed": z.ZodMiniObject<{
+        connection: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
                 "secrets-manager": "secrets-manager";
                 "parameter-store": "parameter-store";
                 "local-vault": "local-vault";
             }>>;
-            id: z.ZodString;
-            name: z.ZodNullable<z.ZodString>;
-            propertyId: z.ZodString;
-            propertyName: z.ZodString;
-            accountId: z.ZodString;
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            propertyId: z.ZodMiniString<string>;
+            propertyName: z.ZodMiniString<string>;
+            accountId: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        secretRecoveryDays: z.ZodNumber;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        secretRecoveryDays: z.ZodMiniNumber<number>;
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Account Access Failed": z.ZodObject<{
-        account: z.ZodObject<{
-            id: z.ZodString;
-            label: z.ZodNullable<z.ZodString>;
-            maskedEmail: z.ZodString;
+    readonly "Account Access Failed": z.ZodMiniObject<{
+        account: z.ZodMiniObject<{
+            id: z.ZodMiniString<string>;
+            label: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            maskedEmail: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        error: z.ZodObject<{
-            code: z.ZodNullable<z.ZodNumber>;
-            message: z.ZodString;
+        error: z.ZodMiniObject<{
+            code: z.ZodMiniNullable<z.ZodMiniNumber<number>>;
+            message: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Account Access Restored": z.ZodObject<{
-        account: z.ZodObject<{
-            id: z.ZodString;
-            label: z.ZodNullable<z.ZodString>;
-            maskedEmail: z.ZodString;
+    readonly "Account Access Restored": z.ZodMiniObject<{
+        account: z.ZodMiniObject<{
+            id: z.ZodMiniString<string>;
+            label: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            maskedEmail: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        failingSince: z.ZodISODateTime;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        failingSince: z.iso.ZodMiniISODateTime;
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Account Anomaly": z.ZodObject<{
-        account: z.ZodObject<{
-            id: z.ZodString;
-            label: z.ZodNullable<z.ZodString>;
-            maskedEmail: z.ZodString;
+    readonly "Account Anomaly": z.ZodMiniObject<{
+        account: z.ZodMiniObject<{
+            id: z.ZodMiniString<string>;
+            label: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            maskedEmail: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        missing: z.ZodNumber;
-        known: z.ZodNumber;
-        action: z.ZodLiteral<"removals-held">;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        missing: z.ZodMiniNumber<number>;
+        known: z.ZodMiniNumber<number>;
+        action: z.ZodMiniLiteral<"removals-held">;
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Integration Provisioned": z.ZodObject<{
-        integration: z.ZodObject<{
-            secretRef: z.ZodString;
-            secretStore: z.ZodOptional<z.ZodEnum<{
+    readonly "Integration Provisioned": z.ZodMiniObject<{
+        integration: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
                 "secrets-manager": "secrets-manager";
                 "parameter-store": "parameter-store";
                 "local-vault": "local-vault";
             }>>;
-            id: z.ZodString;
-            mewsId: z.ZodString;
-            name: z.ZodString;
+            id: z.ZodMiniString<string>;
+            mewsId: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        enterprise: z.ZodObject<{
-            id: z.ZodString;
-            name: z.ZodString;
+        enterprise: z.ZodMiniObject<{
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        service: z.ZodNullable<z.ZodObject<{
-            id: z.ZodString;
-            name: z.ZodString;
+        service: z.ZodMiniNullable<z.ZodMiniObject<{
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>>;
-        requestor: z.ZodNullable<z.ZodObject<{
-            name: z.ZodNullable<z.ZodString>;
-            maskedEmail: z.ZodNullable<z.ZodString>;
+        requestor: z.ZodMiniNullable<z.ZodMiniObject<{
+            name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            maskedEmail: z.ZodMiniNullable<z.ZodMiniString<string>>;
         }, z.core.$strip>>;
-        enabled: z.ZodBoolean;
-        createdUtc: z.ZodString;
-        enterpriseConfiguration: z.ZodNullable<z.ZodObject<{
-            id: z.ZodString;
-            name: z.ZodString;
-            chainId: z.ZodNullable<z.ZodString>;
-            timeZoneIdentifier: z.ZodNullable<z.ZodString>;
-            defaultLanguageCode: z.ZodNullable<z.ZodString>;
-            legalEnvironmentCode: z.ZodNullable<z.ZodString>;
-            pricing: z.ZodNullable<z.ZodString>;
-            countryCode: z.ZodNullable<z.ZodString>;
-            currencies: z.ZodArray<z.ZodObject<{
-                currency: z.ZodString;
-                isDefault: z.ZodBoolean;
-                isEnabled: z.ZodBoolean;
+        enabled: z.ZodMiniBoolean<boolean>;
+        createdUtc: z.ZodMiniString<string>;
+        enterpriseConfiguration: z.ZodMiniNullable<z.ZodMiniObject<{
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
+            chainId: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            timeZoneIdentifier: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            defaultLanguageCode: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            legalEnvironmentCode: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            pricing: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            countryCode: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            currencies: z.ZodMiniArray<z.ZodMiniObject<{
+                currency: z.ZodMiniString<string>;
+                isDefault: z.ZodMiniBoolean<boolean>;
+                isEnabled: z.ZodMiniBoolean<boolean>;
             }, z.core.$strip>>;
         }, z.core.$strip>>;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Integration Enabled": z.ZodObject<{
-        integration: z.ZodObject<{
-            secretRef: z.ZodString;
-            secretStore: z.ZodOptional<z.ZodEnum<{
+    readonly "Integration Enabled": z.ZodMiniObject<{
+        integration: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
                 "secrets-manager": "secrets-manager";
                 "parameter-store": "parameter-store";
                 "local-vault": "local-vault";
             }>>;
-            id: z.ZodString;
-            mewsId: z.ZodString;
-            name: z.ZodString;
+            id: z.ZodMiniString<string>;
+            mewsId: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        enterprise: z.ZodObject<{
-            id: z.ZodString;
-            name: z.ZodString;
+        enterprise: z.ZodMiniObject<{
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        enabled: z.ZodBoolean;
-        canceled: z.ZodBoolean;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        enabled: z.ZodMiniBoolean<boolean>;
+        canceled: z.ZodMiniBoolean<boolean>;
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Integration Disabled": z.ZodObject<{
-        integration: z.ZodObject<{
-            secretRef: z.ZodString;
-            secretStore: z.ZodOptional<z.ZodEnum<{
+    readonly "Integration Disabled": z.ZodMiniObject<{
+        integration: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
                 "secrets-manager": "secrets-manager";
                 "parameter-store": "parameter-store";
                 "local-vault": "local-vault";
             }>>;
-            id: z.ZodString;
-            mewsId: z.ZodString;
-            name: z.ZodString;
+            id: z.ZodMiniString<string>;
+            mewsId: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        enterprise: z.ZodObject<{
-            id: z.ZodString;
-            name: z.ZodString;
+        enterprise: z.ZodMiniObject<{
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        enabled: z.ZodBoolean;
-        canceled: z.ZodBoolean;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        enabled: z.ZodMiniBoolean<boolean>;
+        canceled: z.ZodMiniBoolean<boolean>;
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Integration Canceled": z.ZodObject<{
-        integration: z.ZodObject<{
-            secretRef: z.ZodString;
-            secretStore: z.ZodOptional<z.ZodEnum<{
+    readonly "Integration Canceled": z.ZodMiniObject<{
+        integration: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
                 "secrets-manager": "secrets-manager";
                 "parameter-store": "parameter-store";
                 "local-vault": "local-vault";
             }>>;
-            id: z.ZodString;
-            mewsId: z.ZodString;
-            name: z.ZodString;
+            id: z.ZodMiniString<string>;
+            mewsId: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        enterprise: z.ZodObject<{
-            id: z.ZodString;
-            name: z.ZodString;
+        enterprise: z.ZodMiniObject<{
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        enabled: z.ZodBoolean;
-        canceled: z.ZodBoolean;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        enabled: z.ZodMiniBoolean<boolean>;
+        canceled: z.ZodMiniBoolean<boolean>;
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Integration Reinstated": z.ZodObject<{
-        integration: z.ZodObject<{
-            secretRef: z.ZodString;
-            secretStore: z.ZodOptional<z.ZodEnum<{
+    readonly "Integration Reinstated": z.ZodMiniObject<{
+        integration: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
                 "secrets-manager": "secrets-manager";
                 "parameter-store": "parameter-store";
                 "local-vault": "local-vault";
             }>>;
-            id: z.ZodString;
-            mewsId: z.ZodString;
-            name: z.ZodString;
+            id: z.ZodMiniString<string>;
+            mewsId: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        enterprise: z.ZodObject<{
-            id: z.ZodString;
-            name: z.ZodString;
+        enterprise: z.ZodMiniObject<{
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        enabled: z.ZodBoolean;
-        canceled: z.ZodBoolean;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        enabled: z.ZodMiniBoolean<boolean>;
+        canceled: z.ZodMiniBoolean<boolean>;
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
-    readonly "Integration Deleted": z.ZodObject<{
-        deletedUtc: z.ZodString;
-        secretRecoveryDays: z.ZodNumber;
-        integration: z.ZodObject<{
-            secretRef: z.ZodString;
-            secretStore: z.ZodOptional<z.ZodEnum<{
+    readonly "Integration Deleted": z.ZodMiniObject<{
+        deletedUtc: z.ZodMiniString<string>;
+        secretRecoveryDays: z.ZodMiniNumber<number>;
+        integration: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
                 "secrets-manager": "secrets-manager";
                 "parameter-store": "parameter-store";
                 "local-vault": "local-vault";
             }>>;
-            id: z.ZodString;
-            mewsId: z.ZodString;
-            name: z.ZodString;
+            id: z.ZodMiniString<string>;
+            mewsId: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        enterprise: z.ZodObject<{
-            id: z.ZodString;
-            name: z.ZodString;
+        enterprise: z.ZodMiniObject<{
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
         }, z.core.$strip>;
-        enabled: z.ZodBoolean;
-        canceled: z.ZodBoolean;
-        schemaVersion: z.ZodLiteral<1>;
-        eventId: z.ZodString;
-        occurredAt: z.ZodISODateTime;
-        environment: z.ZodEnum<{
+        enabled: z.ZodMiniBoolean<boolean>;
+        canceled: z.ZodMiniBoolean<boolean>;
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
             demo: "demo";
             production: "production";
             simulator: "simulator";
@@ -548,7 +548,7 @@ export declare class EventParseError extends Error {
     constructor(issues: string[], what: string);
 }
 /** Zod issues as `path: message`; zod's messages say what was expected, not the value received. */
-export declare function describeIssues(error: z.ZodError, prefix?: readonly string[]): string[];
+export declare function describeIssues(error: z.core.$ZodError, prefix?: readonly string[]): string[];
 /** Validates a detail against its detail-type's schema; throws an EventParseError naming the bad fields. */
 export declare function parseEventDetail<T extends DetailType>(detailType: T, detail: unknown): EventDetail<T>;
 export declare function parseEventDetail(detailType: string, detail: unknown): EventDetail;

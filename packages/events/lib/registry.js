@@ -1,6 +1,8 @@
+import * as z from 'zod/mini';
 import { ACCOUNT_ACCESS_FAILED, ACCOUNT_ACCESS_RESTORED, ACCOUNT_ANOMALY, accountAccessFailedSchema, accountAccessRestoredSchema, accountAnomalySchema, } from './account-events.js';
 import { CONNECTION_CONFIGURATION_CHANGED, CONNECTION_DEACTIVATED, CONNECTION_PROVISIONED, CONNECTION_PROVISIONING_FAILED, CONNECTION_REACTIVATED, CONNECTION_REMOVED, connectionConfigurationChangedSchema, connectionDeactivatedSchema, connectionProvisionedSchema, connectionProvisioningFailedSchema, connectionReactivatedSchema, connectionRemovedSchema, } from './connection-events.js';
 import { INTEGRATION_CANCELED, INTEGRATION_DELETED, INTEGRATION_DISABLED, INTEGRATION_ENABLED, INTEGRATION_PROVISIONED, INTEGRATION_REINSTATED, integrationCanceledSchema, integrationDeletedSchema, integrationDisabledSchema, integrationEnabledSchema, integrationProvisionedSchema, integrationReinstatedSchema, } from './integration-events.js';
+import { ENGLISH } from './messages.js';
 /** Every event the provisioner publishes: detail-type -> detail schema. The public contract. */
 export const eventRegistry = {
     [CONNECTION_PROVISIONED]: connectionProvisionedSchema,
@@ -43,7 +45,7 @@ export function parseEventDetail(detailType, detail) {
     if (!isDetailType(detailType)) {
         throw new EventParseError([`detail-type: '${detailType.slice(0, 100)}' is not one of ${DETAIL_TYPES.join(', ')}`], 'provisioner event');
     }
-    const parsed = eventRegistry[detailType].safeParse(detail);
+    const parsed = z.safeParse(eventRegistry[detailType], detail, ENGLISH);
     if (!parsed.success)
         throw new EventParseError(describeIssues(parsed.error, ['detail']), `${detailType} event`);
     return parsed.data;

@@ -1,8 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 /** The stores a token's `secretRef` can point into. */
 export declare const SECRET_STORES: readonly ["secrets-manager", "parameter-store", "local-vault"];
 export type SecretStore = (typeof SECRET_STORES)[number];
-export declare const secretStoreSchema: z.ZodEnum<{
+export declare const secretStoreSchema: z.ZodMiniEnum<{
     "secrets-manager": "secrets-manager";
     "parameter-store": "parameter-store";
     "local-vault": "local-vault";

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 /** The stores a token's `secretRef` can point into. */
 export const SECRET_STORES = ['secrets-manager', 'parameter-store', 'local-vault'];
 export const secretStoreSchema = z.enum(SECRET_STORES);

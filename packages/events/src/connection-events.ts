@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   configurationRefSchema,
   configurationSummarySchema,
@@ -29,7 +29,7 @@ export const connectionProvisioningFailedSchema = z.object({
   connection: connectionRefSchema,
   error: z.object({
     /** Mews error code when Mews refused (3: connection not found, 8: token invalid, 9: disabled). */
-    code: z.number().int().nullable(),
+    code: z.nullable(z.number().check(z.int())),
     message: z.string(),
   }),
 });
@@ -46,7 +46,11 @@ const listDiffSchema = z.object({
   /** True when this list's entries were cut to fit the event (the lists hold the first ones). */
   truncated: z.boolean(),
   /** Exact totals, whatever the lists show. */
-  counts: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int() }),
+  counts: z.object({
+    added: z.number().check(z.int()),
+    removed: z.number().check(z.int()),
+    changed: z.number().check(z.int()),
+  }),
 });
 
 export const connectionConfigurationChangedSchema = z.object({
@@ -69,14 +73,14 @@ export const connectionConfigurationChangedSchema = z.object({
    * `configuration.snapshot` names. Optional only because events published before this field
    * existed lack it.
    */
-  truncated: z.boolean().optional(),
+  truncated: z.optional(z.boolean()),
 });
 
 export const connectionDeactivatedSchema = z.object({
   ...eventBase,
   connection: connectionRefSchema,
   /** The Mews error code that said so (3: connection not found or disabled). */
-  code: z.number().int().nullable(),
+  code: z.nullable(z.number().check(z.int())),
 });
 
 export const connectionReactivatedSchema = z.object({
@@ -91,5 +95,5 @@ export const connectionRemovedSchema = z.object({
   ...eventBase,
   connection: connectionRefSchema,
   /** The token is deleted after this many days unless the connection returns. */
-  secretRecoveryDays: z.number().int(),
+  secretRecoveryDays: z.number().check(z.int()),
 });

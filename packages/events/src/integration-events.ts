@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   enterpriseConfigurationSchema,
   eventBase,
@@ -19,14 +19,14 @@ export const integrationProvisionedSchema = z.object({
   /** The enterprise as the IntegrationCreated webhook names it. */
   enterprise: namedRefSchema,
   /** The service the integration is scoped to, when Mews names one. */
-  service: namedRefSchema.nullable(),
+  service: z.nullable(namedRefSchema),
   /** Who requested the integration, when Mews says; the email masked (personal data). */
-  requestor: z.object({ name: z.string().nullable(), maskedEmail: z.string().nullable() }).nullable(),
+  requestor: z.nullable(z.object({ name: z.nullable(z.string()), maskedEmail: z.nullable(z.string()) })),
   enabled: z.boolean(),
   /** Mews' CreatedUtc of the integration. */
   createdUtc: z.string(),
   /** From the Connector API `configuration/get`; null when Mews refused it (e.g. created disabled). */
-  enterpriseConfiguration: enterpriseConfigurationSchema.nullable(),
+  enterpriseConfiguration: z.nullable(enterpriseConfigurationSchema),
 });
 
 const statusBase = {
@@ -47,5 +47,5 @@ export const integrationDeletedSchema = z.object({
   /** Mews' DeletedUtc (when the webhook had none: when it arrived). */
   deletedUtc: z.string(),
   /** The access token is deleted after this many days. */
-  secretRecoveryDays: z.number().int(),
+  secretRecoveryDays: z.number().check(z.int()),
 });

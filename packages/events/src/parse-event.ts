@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { ENGLISH } from './messages.js';
 import {
   type DetailType,
   describeIssues,
@@ -35,7 +36,7 @@ export type ProvisionerEvent<T extends DetailType = DetailType> = {
  * add some (`schemaVersion` changes only on a breaking change).
  */
 export function parseEvent(event: unknown): ProvisionerEvent {
-  const envelope = envelopeSchema.safeParse(event);
+  const envelope = envelopeSchema.safeParse(event, ENGLISH);
   if (!envelope.success) throw new EventParseError(describeIssues(envelope.error), 'EventBridge event');
   const { 'detail-type': detailType, detail, ...rest } = envelope.data;
   return {

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   ACCOUNT_ACCESS_FAILED,
   ACCOUNT_ACCESS_RESTORED,
@@ -35,6 +35,7 @@ import {
   integrationProvisionedSchema,
   integrationReinstatedSchema,
 } from './integration-events.js';
+import { ENGLISH } from './messages.js';
 
 /** Every event the provisioner publishes: detail-type -> detail schema. The public contract. */
 export const eventRegistry = {
@@ -79,7 +80,7 @@ export class EventParseError extends Error {
 }
 
 /** Zod issues as `path: message`; zod's messages say what was expected, not the value received. */
-export function describeIssues(error: z.ZodError, prefix: readonly string[] = []): string[] {
+export function describeIssues(error: z.core.$ZodError, prefix: readonly string[] = []): string[] {
   return error.issues.map((issue) => {
     const path = [...prefix, ...issue.path.map(String)];
     return `${path.length > 0 ? path.join('.') : '(event)'}: ${issue.message}`;
@@ -96,7 +97,7 @@ export function parseEventDetail(detailType: string, detail: unknown): EventDeta
       'provisioner event',
     );
   }
-  const parsed = (eventRegistry[detailType] as z.ZodType<EventDetail>).safeParse(detail);
+  const parsed = z.safeParse(eventRegistry[detailType] as z.ZodMiniType<EventDetail>, detail, ENGLISH);
   if (!parsed.success)
     throw new EventParseError(describeIssues(parsed.error, ['detail']), `${detailType} event`);
   return parsed.data;
