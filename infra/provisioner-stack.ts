@@ -75,6 +75,7 @@ export class ProvisionerStack extends Stack {
             resourcePrefix: prefix,
             key: this.secrets.key,
             tier: config.parameterTier,
+            highThroughput: config.parameterHighThroughput,
           })
         : undefined;
 

@@ -125,6 +125,12 @@ const stageConfigSchema = z
     tokenStore: oneOf(TOKEN_STORES),
     /** Tier of new token parameters (parameter-store only); Intelligent-Tiering: standard until the account's 10,000 are used. */
     parameterTier: oneOf(PARAMETER_TIERS),
+    /**
+     * Turn on Parameter Store's higher throughput in the account and region (parameter-store only):
+     * GetParameter up to thousands a second and PutParameter 10 instead of 40 and 3, every API
+     * interaction billed ($0.05 per 10,000). Account-wide, and left on when the stack is deleted.
+     */
+    parameterHighThroughput: flag,
   })
   .superRefine((config, ctx) => {
     if (config.pollSilenceAlarmMinutes < config.pollRateMinutes) {
@@ -191,6 +197,7 @@ export const STAGES: Record<StageName, StageConfig> = {
     reserveMewsConcurrency: false,
     tokenStore: 'secrets-manager',
     parameterTier: 'Intelligent-Tiering',
+    parameterHighThroughput: false,
   },
   production: {
     stage: 'production',
@@ -210,6 +217,7 @@ export const STAGES: Record<StageName, StageConfig> = {
     reserveMewsConcurrency: true,
     tokenStore: 'secrets-manager',
     parameterTier: 'Intelligent-Tiering',
+    parameterHighThroughput: false,
   },
 };
 

@@ -1,6 +1,7 @@
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
 import type { PARAMETER_TIERS } from '../config/stages.js';
 
@@ -9,6 +10,8 @@ export interface ParameterStoreTokensProps {
   /** The stack's customer managed key: every token parameter is a SecureString under it. */
   readonly key: kms.IKey;
   readonly tier: (typeof PARAMETER_TIERS)[number];
+  /** Turn on the account and region's higher throughput (and leave it on: others may rely on it). */
+  readonly highThroughput: boolean;
 }
 
 /**
@@ -55,6 +58,43 @@ export class ParameterStoreTokens extends Construct {
     });
     acknowledgePathWildcard(this.consumerPolicy, [this.connectionPath]);
     acknowledgePathWildcard(this.integrationConsumerPolicy, [this.integrationPath]);
+    if (props.highThroughput) this.enableHighThroughput();
+  }
+
+  /**
+   * UpdateServiceSetting on deployment (no CloudFormation resource exists for it). Nothing on
+   * deletion: the setting is the account's and region's, and another stack may depend on it.
+   */
+  private enableHighThroughput(): void {
+    const stack = Stack.of(this);
+    const setting = stack.formatArn({
+      service: 'ssm',
+      resource: 'servicesetting',
+      resourceName: 'ssm/parameter-store/high-throughput-enabled',
+    });
+    const call: cr.AwsSdkCall = {
+      service: 'SSM',
+      action: 'updateServiceSetting',
+      parameters: { SettingId: setting, SettingValue: 'true' },
+      physicalResourceId: cr.PhysicalResourceId.of('parameter-store-high-throughput'),
+    };
+    new cr.AwsCustomResource(this, 'HighThroughput', {
+      onCreate: call,
+      onUpdate: call,
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['ssm:UpdateServiceSetting'], resources: [setting] }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    // The custom resource's provider function is a singleton at the stack's root.
+    const provider = stack.node.findChild(
+      `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replaceAll('-', '')}`,
+    );
+    Validations.of(provider).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'The provider function of the one custom resource (Parameter Store higher throughput) writes its logs with the AWS managed basic execution policy; it runs on deployment only.',
+    });
   }
 
   /**

@@ -314,6 +314,54 @@ describe.each(STAGE_NAMES)('parameter-store layout, stage %s', (stage) => {
   });
 });
 
+describe('parameterHighThroughput', () => {
+  it('defaults to false, leaving the account setting alone', () => {
+    expect(resolveStageConfig('production').parameterHighThroughput).toBe(false);
+    const { template } = synth({ stage: 'demo', tokenStore: 'parameter-store' });
+    template.resourceCountIs('Custom::AWS', 0);
+    expect(() => resolveStageConfig('demo', { parameterHighThroughput: 'maybe' })).toThrow(
+      'parameterHighThroughput: must be true or false (got "maybe")',
+    );
+  });
+
+  it('turns on higher throughput on deployment, never off, with only that permission; cdk-nag clean', () => {
+    const { app, template } = synth({
+      stage: 'production',
+      tokenStore: 'parameter-store',
+      parameterHighThroughput: 'true',
+    });
+    const setting = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':ssm:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':servicesetting/ssm/parameter-store/high-throughput-enabled',
+        ],
+      ],
+    };
+    const [resource] = Object.values(template.findResources('Custom::AWS')) as Json[];
+    const create = text(resource.Properties.Create);
+    expect(create).toContain('updateServiceSetting');
+    expect(create).toContain('high-throughput-enabled');
+    expect(create).toContain('SettingValue\\":\\"true');
+    expect(resource.Properties.Update).toEqual(resource.Properties.Create);
+    expect(resource.Properties.Delete).toBeUndefined();
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: Json) =>
+      text(p).includes('UpdateServiceSetting'),
+    ) as Json[];
+    expect(policies.flatMap((p) => p.Properties.PolicyDocument.Statement)).toEqual([
+      { Action: 'ssm:UpdateServiceSetting', Effect: 'Allow', Resource: setting },
+    ]);
+    const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(app);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+  });
+});
+
 describe('parameterTier reaches the functions', () => {
   it('passes the stage tier to the adapter', () => {
     const { template } = synth({ stage: 'demo', tokenStore: 'parameter-store', parameterTier: 'Advanced' });
