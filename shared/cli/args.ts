@@ -32,7 +32,7 @@ const SPECS: Record<string, Spec> = {
   'accounts release': { args: ['<email|id>'], flags: [] },
   'accounts import': { args: ['<file.csv>'], flags: [] },
   'connections list': { args: [], flags: [] },
-  'connections show': { args: ['<id>'], flags: [] },
+  'connections show': { args: ['<id>'], flags: ['configuration', 'digest'] },
   'connections resync': { args: ['<id>'], flags: [] },
   'events replay': { args: [], flags: ['connection', 'since'] },
   'events tail': { args: [], flags: ['follow', 'type'] },

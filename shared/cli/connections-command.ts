@@ -7,11 +7,21 @@ type Deps = Pick<UseCaseDeps, 'store'>;
 export const CONNECTIONS_HELP = `Usage:
   provisioner connections list [--json]        list known connections
   provisioner connections show <id> [--json]   one connection with its configuration summary
+  provisioner connections show <id> --configuration [--digest D]
+                                               the full configuration stored for it (JSON): the
+                                               current one, or the one an event's
+                                               configuration.snapshot.digest names (the last 5 are kept)
   provisioner connections resync <id>          check it against Mews now (configuration, status)
 `;
 
 export async function connectionsCommand(
-  args: { sub: string | undefined; id: string | undefined; json: boolean },
+  args: {
+    sub: string | undefined;
+    id: string | undefined;
+    json: boolean;
+    configuration?: boolean;
+    digest?: string | undefined;
+  },
   deps: Deps,
   io: CliIo,
 ): Promise<number> {
@@ -44,12 +54,47 @@ export async function connectionsCommand(
         io.err(`no connection ${args.id} (see \`provisioner connections list\`)\n`);
         return EXIT.failed;
       }
+      if (args.configuration || args.digest !== undefined)
+        return showConfiguration(connection, args.digest, deps, io);
       io.out(args.json ? json(connection) : describe(connection));
       return EXIT.ok;
     }
     default:
       throw new UsageError(`unknown connections command '${args.sub ?? ''}': use list, show or resync`);
   }
+}
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** The stored snapshot (Mews' getConfiguration answer, which holds no token) as JSON. */
+async function showConfiguration(
+  connection: NonNullable<Awaited<ReturnType<Deps['store']['getConnection']>>>,
+  digest: string | undefined,
+  deps: Deps,
+  io: CliIo,
+): Promise<number> {
+  if (digest !== undefined && !DIGEST.test(digest)) {
+    throw new UsageError(
+      `'${digest.slice(0, 80)}' is not a configuration digest: they look like sha256: followed by 64 hex digits (an event's configuration.snapshot.digest)`,
+    );
+  }
+  const wanted = digest ?? connection.configuration?.digest;
+  if (!wanted) {
+    io.err(
+      `${connection.id} has no configuration yet (it is ${connection.status}): nothing was fetched from Mews\n`,
+    );
+    return EXIT.failed;
+  }
+  const snapshot = await deps.store.getSnapshot(connection.id, wanted);
+  if (snapshot === undefined) {
+    io.err(
+      `no stored configuration ${wanted} for ${connection.id}: the last 5 of a connection are kept; ` +
+        `its current one is ${connection.configuration?.digest ?? 'none'} (\`provisioner connections show ${connection.id} --configuration\`)\n`,
+    );
+    return EXIT.failed;
+  }
+  io.out(json(snapshot));
+  return EXIT.ok;
 }
 
 function describe(c: NonNullable<Awaited<ReturnType<Deps['store']['getConnection']>>>): string {

@@ -110,6 +110,8 @@ export async function main(
         'platform-address': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         yes: { type: 'boolean', short: 'y' },
+        configuration: { type: 'boolean' },
+        digest: { type: 'string' },
         'dry-run': { type: 'boolean' },
       },
     });
@@ -219,7 +221,13 @@ export async function main(
             return await resyncCommand(id, ops, io);
           }
           return await connectionsCommand(
-            { sub, id: sub === 'show' ? await resolveConnectionId(arg, ops.store) : arg, json },
+            {
+              sub,
+              id: sub === 'show' ? await resolveConnectionId(arg, ops.store) : arg,
+              json,
+              configuration: values.configuration ?? false,
+              digest: values.digest,
+            },
             ops,
             io,
           );
