@@ -7,9 +7,6 @@
  * Token references are shaped as on AWS (the Secrets Manager vault's secret names) and
  * `environment` is `demo`: the samples show what a subscriber of a deployed stage receives.
  */
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SecretsManagerIntegrationTokenVault } from '../../shared/adapters/aws/secrets-manager-integration-token-vault.js';
-import { SecretsManagerTokenVault } from '../../shared/adapters/aws/secrets-manager-token-vault.js';
 import { createMemoryServices } from '../../shared/adapters/memory/memory-services.js';
 import type { MemoryTokenVault } from '../../shared/adapters/memory/memory-token-vault.js';
 import { schemaFileName } from '../../shared/domain/events/event-json-schemas.js';
@@ -48,27 +45,17 @@ const CONNECTION_SECRET_PREFIX = 'mews-provisioner-demo/connections/';
 const INTEGRATION_SECRET_PREFIX = 'mews-provisioner-demo/integrations/';
 
 /**
- * The in-memory vault, naming secrets as the Secrets Manager vaults of a deployed `demo` stage do
- * (never-called clients: only their naming is used), so the references in the samples are the
- * deployed ones.
+ * The in-memory vault, naming secrets as the Secrets Manager vaults of a deployed `demo` stage
+ * name them (`<resourcePrefix>/connections/<id>`, `<resourcePrefix>/integrations/<id>`), so the
+ * references in the samples are the deployed ones.
  */
 class SecretsManagerNamedVault implements TokenVault, IntegrationTokenVault {
-  readonly #names = new SecretsManagerTokenVault({
-    client: {} as SecretsManagerClient,
-    prefix: CONNECTION_SECRET_PREFIX,
-    kmsKeyId: 'alias/never-used',
-  });
-  readonly #integrationNames = new SecretsManagerIntegrationTokenVault({
-    client: {} as SecretsManagerClient,
-    prefix: INTEGRATION_SECRET_PREFIX,
-    kmsKeyId: 'alias/never-used',
-  });
   constructor(readonly inner: MemoryTokenVault) {}
   refFor(id: ConnectionId) {
-    return this.#names.secretName(id);
+    return `${CONNECTION_SECRET_PREFIX}${id}`;
   }
   async put(id: ConnectionId, token: string) {
-    return { ...(await this.inner.put(id, token)), ref: this.#names.secretName(id) };
+    return { ...(await this.inner.put(id, token)), ref: `${CONNECTION_SECRET_PREFIX}${id}` };
   }
   get(id: ConnectionId) {
     return this.inner.get(id);
@@ -82,7 +69,7 @@ class SecretsManagerNamedVault implements TokenVault, IntegrationTokenVault {
   async putIntegrationToken(id: IntegrationId, token: string) {
     return {
       ...(await this.inner.putIntegrationToken(id, token)),
-      ref: this.#integrationNames.secretName(id),
+      ref: `${INTEGRATION_SECRET_PREFIX}${id}`,
     };
   }
   getIntegrationToken(id: IntegrationId) {
