@@ -65,4 +65,21 @@ describe('packages/events/samples', () => {
     for (const token of tokens) expect(all.includes(token), 'a sample contains a token').toBe(false);
     expect(all).not.toMatch(/fake-/);
   });
+
+  it('are what docs/events.md shows: its one inline example is a sample, every other section links its own', async () => {
+    const doc = await readFile(join(root, 'docs', 'events.md'), 'utf8');
+    const sections = doc.split(/^## /m).slice(1);
+    for (const type of DETAIL_TYPES) {
+      const file = schemaFileName(type);
+      const section = sections.find((s) => s.startsWith(`${type}\n`));
+      expect(section, type).toContain(`(../packages/events/samples/${file})`);
+    }
+    const blocks = [...doc.matchAll(/```json\n(.*?)\n```/gs)].map((m) => m[1] as string);
+    const events = blocks.map((b) => JSON.parse(b)).filter((b) => 'detail' in b);
+    expect(events).toEqual([
+      JSON.parse(await readFile(join(samplesDir, 'connection-provisioned.json'), 'utf8')),
+    ]);
+    // No placeholders left in any example.
+    for (const block of blocks) expect(block).not.toMatch(/…|evt_\.\.\./);
+  });
 });
