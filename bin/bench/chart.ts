@@ -32,7 +32,7 @@ const BAR_COLORS = {
 };
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-export function chartSpec(input: ChartInput): TopLevelSpec {
+function chartSpec(input: ChartInput): TopLevelSpec {
   const accounts = {
     field: 'accounts',
     type: 'quantitative',
