@@ -26,7 +26,7 @@ import { syncConnection } from '../../shared/use-cases/sync-connection.js';
 import { DEFAULT_POLICY, type UseCaseDeps } from '../../shared/use-cases/use-case-deps.js';
 
 /** What a rule target receives; the envelope as EventBridge writes it. */
-export interface SampleEvent {
+interface SampleEvent {
   version: '0';
   id: string;
   'detail-type': string;
@@ -81,7 +81,7 @@ class SecretsManagerNamedVault implements TokenVault, IntegrationTokenVault {
 }
 
 /** Runs the story; returns every published event in order, as a subscriber receives them. */
-export async function runSampleHistory(): Promise<SampleEvent[]> {
+async function runSampleHistory(): Promise<SampleEvent[]> {
   const services = createMemoryServices({
     clock: { start: '2026-11-27T10:47:58.000Z', stepMs: 7 },
     eventSource: SOURCE,
@@ -242,7 +242,7 @@ function envelope(event: OutboxEvent, source: string): SampleEvent {
 }
 
 /** The first event of each detail-type the history published. */
-export async function sampleEvents(): Promise<Map<string, SampleEvent>> {
+async function sampleEvents(): Promise<Map<string, SampleEvent>> {
   const samples = new Map<string, SampleEvent>();
   for (const event of await runSampleHistory()) {
     if (!samples.has(event['detail-type'])) samples.set(event['detail-type'], event);

@@ -9,12 +9,7 @@ import { eventIdFor } from '../identity.js';
 import type { Account, OutboxEvent } from '../model.js';
 import { accountRef, capText, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 
-export {
-  ACCOUNT_ACCESS_FAILED,
-  ACCOUNT_ACCESS_RESTORED,
-  accountAccessFailedSchema,
-  accountAccessRestoredSchema,
-};
+export { ACCOUNT_ACCESS_FAILED, ACCOUNT_ACCESS_RESTORED };
 
 type AccountAccessFailed = z.infer<typeof accountAccessFailedSchema>;
 type AccountAccessRestored = z.infer<typeof accountAccessRestoredSchema>;

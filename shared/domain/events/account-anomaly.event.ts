@@ -4,7 +4,7 @@ import { eventIdFor } from '../identity.js';
 import type { Account, OutboxEvent } from '../model.js';
 import { accountRef, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 
-export { ACCOUNT_ANOMALY, accountAnomalySchema };
+export { ACCOUNT_ANOMALY };
 
 export function accountAnomaly(input: {
   account: Account;

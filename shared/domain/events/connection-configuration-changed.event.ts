@@ -9,7 +9,7 @@ import type { ConfigurationState, Connection, OutboxEvent } from '../model.js';
 import { DETAIL_BUDGET_BYTES, jsonBytes } from './entry-size.js';
 import { connectionRef, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 
-export { CONNECTION_CONFIGURATION_CHANGED, connectionConfigurationChangedSchema };
+export { CONNECTION_CONFIGURATION_CHANGED };
 
 export type ConnectionConfigurationChanged = z.infer<typeof connectionConfigurationChangedSchema>;
 

@@ -7,7 +7,7 @@ import { eventIdFor } from '../identity.js';
 import type { ConfigurationState, Connection, OutboxEvent } from '../model.js';
 import { connectionRef, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 
-export { CONNECTION_PROVISIONED, connectionProvisionedSchema };
+export { CONNECTION_PROVISIONED };
 
 type ConnectionProvisioned = z.infer<typeof connectionProvisionedSchema>;
 

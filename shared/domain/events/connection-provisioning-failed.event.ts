@@ -7,7 +7,7 @@ import { eventIdFor } from '../identity.js';
 import type { Connection, OutboxEvent } from '../model.js';
 import { capText, connectionRef, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 
-export { CONNECTION_PROVISIONING_FAILED, connectionProvisioningFailedSchema };
+export { CONNECTION_PROVISIONING_FAILED };
 
 type ConnectionProvisioningFailed = z.infer<typeof connectionProvisioningFailedSchema>;
 

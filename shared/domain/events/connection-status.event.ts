@@ -11,14 +11,7 @@ import type { Connection, OutboxEvent } from '../model.js';
 import { connectionRef, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 
 /** Status changes of a provisioned connection. One schema each; they share this builder. */
-export {
-  CONNECTION_DEACTIVATED,
-  CONNECTION_REACTIVATED,
-  CONNECTION_REMOVED,
-  connectionDeactivatedSchema,
-  connectionReactivatedSchema,
-  connectionRemovedSchema,
-};
+export { CONNECTION_DEACTIVATED, CONNECTION_REACTIVATED, CONNECTION_REMOVED };
 
 type StatusEvent =
   | { type: typeof CONNECTION_DEACTIVATED; code: number | null }

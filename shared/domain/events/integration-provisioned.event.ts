@@ -9,7 +9,7 @@ import type { Integration, OutboxEvent } from '../model.js';
 import { capText, type MewsEnvironment, SCHEMA_VERSION } from './event-parts.js';
 import { enterpriseConfigurationForEvent, integrationRef, namedRef } from './integration-parts.js';
 
-export { INTEGRATION_PROVISIONED, integrationProvisionedSchema };
+export { INTEGRATION_PROVISIONED };
 
 type IntegrationProvisioned = z.infer<typeof integrationProvisionedSchema>;
 

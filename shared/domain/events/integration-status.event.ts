@@ -22,11 +22,6 @@ export {
   INTEGRATION_DISABLED,
   INTEGRATION_ENABLED,
   INTEGRATION_REINSTATED,
-  integrationCanceledSchema,
-  integrationDeletedSchema,
-  integrationDisabledSchema,
-  integrationEnabledSchema,
-  integrationReinstatedSchema,
 };
 
 export type IntegrationStatusEventType =
