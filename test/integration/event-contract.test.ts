@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEvent, secretStoreOf } from '../../packages/events/src/index.js';
 import {
   EVENTBRIDGE_ENTRY_LIMIT_BYTES,
   outboxEventEntrySize,
@@ -112,5 +113,27 @@ describe('emitted events', () => {
     for (const e of p.events) expect(Object.keys(eventRegistry)).toContain(e['detail-type']);
     const ids = p.events.map((e) => (e.detail as { eventId: string }).eventId);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('parse with the subscriber kit as events.jsonl holds them, each typed by its detail-type', async () => {
+    const lines = (await readFile(join(p.stateDir, 'events.jsonl'), 'utf8')).trim().split('\n');
+    for (const line of lines) {
+      const event = JSON.parse(line);
+      const parsed = parseEvent(event);
+      expect(parsed['detail-type']).toBe(event['detail-type']);
+      expect(parsed.detail).toEqual(event.detail);
+    }
+  });
+
+  it('name the store of every token they point to: the local vault, here', () => {
+    const refs = p.events.flatMap((e) => {
+      const d = e.detail as { connection?: { secretRef: string; secretStore?: string } };
+      return d.connection ? [d.connection] : [];
+    });
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      expect(ref.secretStore).toBe('local-vault');
+      expect(secretStoreOf(ref.secretRef)).toBe(ref.secretStore);
+    }
   });
 });
