@@ -50,7 +50,7 @@ async function main(): Promise<number> {
     );
   }
   const clientToken =
-    process.env.MEWS_CLIENT_TOKEN ??
+    process.env.MEWS_CLIENT_TOKEN ||
     (platformAddress === simulator ? loadDefaultSeed().clientToken : undefined);
   if (!clientToken) return usage(`MEWS_CLIENT_TOKEN is missing: the client token for ${platformAddress}`);
 

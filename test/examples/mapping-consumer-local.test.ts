@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCycle } from '../../shared/local/run-cycle.js';
+import { removeRuntimeFile, writeRuntimeFile } from '../../shared/local/runtime-file.js';
 import { registerAccount } from '../../shared/use-cases/accounts.js';
 import { scheduleRefreshes } from '../../shared/use-cases/schedule-refreshes.js';
 import { seedSecrets, startPipeline, type TestPipeline } from '../support/pipeline.js';
@@ -123,5 +124,24 @@ describe('the example consumer on a local run', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('no npm start is running on');
     expect(run.stderr).toContain('give --platform-address and MEWS_CLIENT_TOKEN');
+  });
+
+  it("as the README runs it, beside a running npm start: its simulator and the seed's client token, no flags", async () => {
+    // Prepare: what npm start leaves in its state directory while it runs (addresses only).
+    await writeRuntimeFile(p.stateDir, {
+      pid: process.pid,
+      dynamodbEndpoint: p.table.endpoint,
+      simulatorAddress: p.simulator.url,
+    });
+    try {
+      // Act
+      const run = await runLocal(['--events', join(p.stateDir, 'events.jsonl')], { MEWS_CLIENT_TOKEN: '' });
+
+      // Assess
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(`${consumed().length} planned, 0 duplicates, 0 failed`);
+    } finally {
+      await removeRuntimeFile(p.stateDir);
+    }
   });
 });
