@@ -213,6 +213,12 @@ export class ProvisionerStack extends Stack {
       'Managed policy to attach to roles that read connection tokens',
       true,
     );
+    output(
+      OUTPUT_KEYS.integrationConsumerPolicyArn,
+      this.secrets.integrationConsumerPolicy.managedPolicyArn,
+      'Managed policy to attach to roles that read integration access tokens (full PMS access), and only to those',
+      true,
+    );
     if (parameters) this.parameterStoreOutputs(parameters, output);
     output(
       OUTPUT_KEYS.clientTokenSecretArn,
@@ -223,6 +229,12 @@ export class ProvisionerStack extends Stack {
       OUTPUT_KEYS.connectionSecretPrefix,
       this.secrets.connectionSecretPrefix,
       'Connection tokens are secrets named <prefix><connectionId>',
+      true,
+    );
+    output(
+      OUTPUT_KEYS.integrationSecretPrefix,
+      this.secrets.integrationSecretPrefix,
+      'Integration access tokens are secrets named <prefix><integrationId>',
       true,
     );
     output(OUTPUT_KEYS.connectionSecretsKeyArn, this.secrets.key.keyArn, 'KMS key of the connection secrets');

@@ -22,7 +22,7 @@ import { BaseFunction } from './base-function.js';
 import type { Events } from './events.js';
 import { DeadLetterQueue, type Messaging } from './messaging.js';
 import type { ParameterStoreTokens } from './parameter-store-tokens.js';
-import { acknowledgePrefixWildcard, type Secrets } from './secrets.js';
+import type { Secrets } from './secrets.js';
 import type { ItemAction, State } from './state.js';
 
 /** Timeouts, shared with the queues (visibility timeout = 6x the consumer's timeout). */
@@ -114,7 +114,6 @@ export class Functions extends Construct {
     const mews = {
       MEWS_PLATFORM_ADDRESS: props.mewsPlatformAddress,
       MEWS_CLIENT_TOKEN_SECRET_ARN: secrets.clientTokenSecret.secretArn,
-      CONNECTION_SECRET_PREFIX: secrets.connectionSecretPrefix,
       CONNECTION_SECRETS_KMS_KEY_ARN: secrets.key.keyArn,
       ...(parameters
         ? {
@@ -156,6 +155,7 @@ export class Functions extends Construct {
       environment: {
         ...common,
         ...mews,
+        CONNECTION_SECRET_PREFIX: secrets.connectionSecretPrefix,
         CONNECTION_SYNCS_QUEUE_URL: messaging.connectionSyncs.queue.queueUrl,
         SECRET_RECOVERY_WINDOW_DAYS: String(props.secretRecoveryWindowDays),
         MASS_DISAPPEARANCE_PERCENT: String(props.massDisappearancePercent),
@@ -179,7 +179,6 @@ export class Functions extends Construct {
     if (parameters) parameters.grantWriteConnectionTokens(this.pollAccount.role);
     else {
       secrets.grantWriteConnectionSecrets(this.pollAccount.function);
-      acknowledgePrefixWildcard(this.pollAccount.role, secrets.connectionSecretPrefix);
     }
     secrets.grantReadClientToken(this.pollAccount.function);
     messaging.connectionSyncs.queue.grantSendMessages(this.pollAccount.function);
@@ -190,7 +189,7 @@ export class Functions extends Construct {
       functionDir: 'sync-connection',
       description: `${props.resourcePrefix}: reads a connection's Mews configuration and provisions it`,
       environmentSchema: syncConnectionEnvSchema,
-      environment: { ...common, ...mews },
+      environment: { ...common, ...mews, CONNECTION_SECRET_PREFIX: secrets.connectionSecretPrefix },
       timeout: FUNCTION_TIMEOUTS.syncConnection,
       memorySize: 1024,
       reservedConcurrentExecutions: mewsCap,
@@ -206,7 +205,6 @@ export class Functions extends Construct {
     if (parameters) parameters.grantReadConnectionTokens(this.syncConnection.role);
     else {
       secrets.grantReadConnectionSecrets(this.syncConnection.function);
-      acknowledgePrefixWildcard(this.syncConnection.role, secrets.connectionSecretPrefix);
     }
     secrets.grantReadClientToken(this.syncConnection.function);
 
@@ -259,6 +257,7 @@ export class Functions extends Construct {
         ...mews,
         ACCOUNT_POLLS_QUEUE_URL: messaging.accountPolls.queue.queueUrl,
         CONNECTION_SYNCS_QUEUE_URL: messaging.connectionSyncs.queue.queueUrl,
+        INTEGRATION_SECRET_PREFIX: secrets.integrationSecretPrefix,
         INTEGRATION_WEBHOOK_SECRET_ARN: secrets.integrationWebhookSecret.secretArn,
         SECRET_RECOVERY_WINDOW_DAYS: String(props.secretRecoveryWindowDays),
       },
@@ -274,12 +273,10 @@ export class Functions extends Construct {
     });
     messaging.accountPolls.queue.grantSendMessages(this.webhook.function);
     messaging.connectionSyncs.queue.grantSendMessages(this.webhook.function);
-    // Integration access tokens are secrets under the same prefix (prefix + int_...).
+    // Integration access tokens only: the webhook touches no connection secret.
     if (parameters) parameters.grantWriteIntegrationTokens(this.webhook.role);
     else {
-      secrets.grantWriteConnectionSecrets(this.webhook.function);
-      secrets.grantReadConnectionSecrets(this.webhook.function);
-      acknowledgePrefixWildcard(this.webhook.role, secrets.connectionSecretPrefix);
+      secrets.grantWriteIntegrationSecrets(this.webhook.function);
     }
     secrets.grantReadClientToken(this.webhook.function);
     secrets.grantReadIntegrationWebhookSecret(this.webhook.function);

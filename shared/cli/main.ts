@@ -10,6 +10,7 @@ import { CommandFailure } from './command-failure.js';
 import { CONNECTIONS_HELP, connectionsCommand } from './connections-command.js';
 import { cycleJson } from './cycle-json.js';
 import { EVENTS_TAIL_HELP, eventsTailCommand } from './events-tail.js';
+import { MIGRATE_INTEGRATIONS_HELP } from './integration-tokens-command.js';
 import type { Operations } from './operations.js';
 import {
   DLQ_HELP,
@@ -36,6 +37,7 @@ Commands:
   events replay --connection <id>          publish a connection's events again (same eventIds)
   events tail [--follow] [--type T]        the events published locally, as they are published
   dlq list|redrive                         messages that failed every attempt
+  tokens migrate-integrations [--dry-run]  once after upgrading: access tokens to their own prefix
   doctor [--stack NAME]                    check the setup (Java, DynamoDB, state dir, Mews, client token, accounts)
   reset [--yes]                            clear a local state directory (asks first) to replay the demo
   cleanup --stack NAME [--dry-run]         delete what a destroyed stack left behind (so the stage can be deployed again)
@@ -73,6 +75,7 @@ const HELPS: Record<string, string> = {
   dlq: DLQ_HELP,
   doctor: DOCTOR_HELP,
   reset: RESET_HELP,
+  tokens: MIGRATE_INTEGRATIONS_HELP,
   cleanup: CLEANUP_HELP,
 };
 
@@ -190,6 +193,11 @@ export async function main(
         json: values.json ?? false,
       };
       return await cleanupCommand({ stack, ...flags }, io);
+    }
+    if (command === 'tokens' && sub === 'migrate-integrations') {
+      const { migrateIntegrationsCommand } = await import('./integration-tokens-command.js');
+      const dryRun = values['dry-run'] ?? false;
+      return await migrateIntegrationsCommand({ dryRun, json: values.json ?? false, stack }, io);
     }
     const ops = stack
       ? // Loaded on use, so `--help` and argument errors do not pay for the AWS SDK.

@@ -9,6 +9,7 @@ import {
 import { getDocumentClient, resetDocumentClients } from '../adapters/aws/dynamo-client.js';
 import { DynamoStateStore } from '../adapters/aws/dynamo-state-store.js';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
+import { SecretsManagerIntegrationTokenVault } from '../adapters/aws/secrets-manager-integration-token-vault.js';
 import {
   readClientToken,
   readSecretValue,
@@ -167,7 +168,7 @@ const MIN_WEBHOOK_SECRET_LENGTH = 32;
 /**
  * The webhook function: change notifications (checked against the Mews client token) queue polls
  * and syncs; integration webhooks (checked against the URL secret) store access tokens under the
- * connection secret prefix and call the Connector API. Both secrets are read once per container
+ * integration secret prefix (never touching connection secrets) and call the Connector API. Both secrets are read once per container
  * and kept in closures that compare in constant time.
  */
 export function webhookDeps(env: NodeJS.ProcessEnv = process.env): Promise<WebhookDeps> {
@@ -205,9 +206,9 @@ export function webhookDeps(env: NodeJS.ProcessEnv = process.env): Promise<Webho
       },
       integrations: {
         integrations: store,
-        vault: new SecretsManagerTokenVault({
+        vault: new SecretsManagerIntegrationTokenVault({
           client: secrets,
-          prefix: e.CONNECTION_SECRET_PREFIX,
+          prefix: e.INTEGRATION_SECRET_PREFIX,
           kmsKeyId: e.CONNECTION_SECRETS_KMS_KEY_ARN,
         }),
         connector: new ConnectorClient({

@@ -25,8 +25,7 @@ const mews = {
   MEWS_PLATFORM_ADDRESS: url,
   /** ARN of the secret holding the Mews client token: read at cold start, never in the environment. */
   MEWS_CLIENT_TOKEN_SECRET_ARN: nonEmpty,
-  /** Connection tokens live in secrets named `${prefix}${connectionId}`. */
-  CONNECTION_SECRET_PREFIX: nonEmpty,
+  /** The customer managed key of the token secrets (connections and integrations alike). */
   CONNECTION_SECRETS_KMS_KEY_ARN: nonEmpty,
   /**
    * Where tokens live: Secrets Manager (the default), or SecureString parameters under the two
@@ -54,9 +53,13 @@ export const schedulePollsEnvSchema = z.object({
   POLL_RATE_MINUTES: wholeNumber,
 });
 
+/** Connection tokens live in secrets named `${prefix}${connectionId}` (poll-account, sync-connection). */
+const connectionSecrets = { CONNECTION_SECRET_PREFIX: nonEmpty };
+
 export const pollAccountEnvSchema = z.object({
   ...common,
   ...mews,
+  ...connectionSecrets,
   CONNECTION_SYNCS_QUEUE_URL: url,
   /** Recovery window of a removed connection's secret. */
   SECRET_RECOVERY_WINDOW_DAYS: wholeNumber,
@@ -67,6 +70,7 @@ export const pollAccountEnvSchema = z.object({
 export const syncConnectionEnvSchema = z.object({
   ...common,
   ...mews,
+  ...connectionSecrets,
 });
 
 /** The token sweep (tokenStore parameter-store): deletes token parameters past their recovery window. */
@@ -94,6 +98,11 @@ export const webhookEnvSchema = z.object({
   /** Change notifications queue polls (a new connection) and syncs (a known one). */
   ACCOUNT_POLLS_QUEUE_URL: url,
   CONNECTION_SYNCS_QUEUE_URL: url,
+  /**
+   * Integration access tokens live in secrets named `${prefix}${integrationId}`, apart from the
+   * connection tokens (the webhook has no access to those).
+   */
+  INTEGRATION_SECRET_PREFIX: nonEmpty,
   /** ARN of the secret the integration webhook URL carries (`/integrations/<secret>`); 32+ characters. */
   INTEGRATION_WEBHOOK_SECRET_ARN: nonEmpty,
   /** ARN of the Connector API client token's secret; empty: the same secret as MEWS_CLIENT_TOKEN_SECRET_ARN. */
@@ -107,7 +116,10 @@ export const webhookEnvSchema = z.object({
 export type SyncConnectionEnv = z.infer<typeof syncConnectionEnvSchema>;
 
 /** Parses `env` with `schema`, or throws one message naming every bad variable and what it must be. */
-export function parseEnv<S extends z.core.$ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function parseEnv<S extends z.core.$ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   const result = z.safeParse(schema, env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

@@ -5,7 +5,8 @@ export interface IntegrationUpdate {
   id: IntegrationId;
   /** The version the change was computed from; anything else means it is stale (or replayed). */
   expectedVersion: number;
-  changes: Partial<Pick<Integration, 'enabled' | 'canceled' | 'deletedAt'>>;
+  /** secretRef: only the token migration, once the token is verified at its new place. */
+  changes: Partial<Pick<Integration, 'enabled' | 'canceled' | 'deletedAt' | 'secretRef'>>;
   at: string;
   events: OutboxEvent[];
 }

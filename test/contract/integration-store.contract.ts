@@ -143,6 +143,28 @@ export function integrationStoreContract(makeStore: StateStoreFactory): void {
       });
     });
 
+    it('switches secretRef (the token migration) without an event, at the expected version only', async () => {
+      const i = integration();
+      await store.recordIntegration(i, []);
+      const moved = `arn:aws:secretsmanager:eu-west-1:111122223333:secret:prefix/integrations/${i.id}-XyZ123`;
+      const update = {
+        id: i.id,
+        expectedVersion: 0,
+        changes: { secretRef: moved },
+        at: '2026-01-04T00:00:00.000Z',
+        events: [],
+      };
+      expect(await store.updateIntegration(update)).toBe('applied');
+      expect(await store.updateIntegration(update)).toBe('stale');
+      expect(await store.getIntegration(i.id)).toEqual({
+        ...i,
+        secretRef: moved,
+        version: 1,
+        changedAt: '2026-01-04T00:00:00.000Z',
+      });
+      expect(await store.listEventsFor(i.id)).toEqual([]);
+    });
+
     it('an update of an integration that does not exist is stale', async () => {
       const i = integration();
       expect(await store.updateIntegration(disable(i))).toBe('stale');

@@ -125,6 +125,23 @@ export function tokenVaultContract(makeVault: VaultFactory): void {
     });
   });
 
+  integrationTokenVaultContract(makeVault);
+
+  describe('integration and connection tokens', () => {
+    it('are kept apart: the same hex under the other kind is another token', async () => {
+      const vault = await makeVault();
+      const suffix = hex(12);
+      await vault.put(`con_${suffix}`, token());
+      expect(await vault.getIntegrationToken(`int_${suffix}`)).toBeUndefined();
+      await vault.putIntegrationToken(`int_${suffix}`, token('access'));
+      await vault.scheduleIntegrationTokenDeletion(`int_${suffix}`, 7);
+      expect(await vault.get(`con_${suffix}`)).toEqual(expect.any(String));
+    });
+  });
+}
+
+/** IntegrationTokenVault alone (the Secrets Manager layout has a vault of its own for it). */
+export function integrationTokenVaultContract(makeVault: () => Promise<IntegrationTokenVault>): void {
   describe('integration access tokens', () => {
     it('stores, reads back, and keeps the same token without a new version', async () => {
       const vault = await makeVault();
@@ -160,17 +177,11 @@ export function tokenVaultContract(makeVault: VaultFactory): void {
       expect(await vault.getIntegrationToken(id)).toBe(again);
     });
 
-    it('refuses an empty token; integration and connection tokens are kept apart', async () => {
+    it('refuses an empty token, storing nothing', async () => {
       const vault = await makeVault();
       const id = int();
       await expect(vault.putIntegrationToken(id, '')).rejects.toThrow(/empty/);
       expect(await vault.getIntegrationToken(id)).toBeUndefined();
-      const suffix = hex(12);
-      await vault.put(`con_${suffix}`, token());
-      expect(await vault.getIntegrationToken(`int_${suffix}`)).toBeUndefined();
-      await vault.putIntegrationToken(`int_${suffix}`, token('access'));
-      await vault.scheduleIntegrationTokenDeletion(`int_${suffix}`, 7);
-      expect(await vault.get(`con_${suffix}`)).toEqual(expect.any(String));
     });
   });
 }

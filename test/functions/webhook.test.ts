@@ -19,11 +19,11 @@ import {
   ACCOUNT,
   ACCOUNT_POLLS_QUEUE_URL,
   type Captured,
-  CONNECTION_SECRET_PREFIX,
   CONNECTION_SYNCS_QUEUE_URL,
   captureOutput,
   fakeSecretsManager,
   fakeSqs,
+  INTEGRATION_SECRET_PREFIX,
   KMS_KEY_ARN,
   lambdaContext,
   REGION,
@@ -291,7 +291,7 @@ describe('webhook handler: integration webhooks', () => {
     expect(json(response.body)).toEqual({ Result: 'provisioned' });
     expect(json(again.body)).toEqual({ Result: 'already-provisioned' });
     expect(fake.sm).toHaveReceivedCommandWith(CreateSecretCommand, {
-      Name: `${CONNECTION_SECRET_PREFIX}${id}`,
+      Name: `${INTEGRATION_SECRET_PREFIX}${id}`,
       KmsKeyId: KMS_KEY_ARN,
       SecretString: added.accessToken,
     });

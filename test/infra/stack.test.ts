@@ -345,7 +345,8 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
     });
 
     it('exports a consumer policy reading only connection secrets, decrypting only through Secrets Manager', () => {
-      const [, policy] = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))[0] ?? [];
+      const policyId = logicalId(template, 'AWS::IAM::ManagedPolicy', 'SecretsConsumerPolicy');
+      const policy = template.findResources('AWS::IAM::ManagedPolicy')[policyId];
       const statements: Statement[] = policy?.Properties.PolicyDocument.Statement;
       expect(statements.flatMap(actionsOf).sort()).toEqual([
         'kms:Decrypt',
@@ -353,11 +354,11 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
         'secretsmanager:GetSecretValue',
       ]);
       const read = statements.find((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
-      expect(ref(read?.Resource)).toContain(`:secret:${config.resourcePrefix}/connections/*`);
+      expect(ref(read?.Resource)).toContain(`:secret:${config.resourcePrefix}/connections/con_*`);
       const decrypt = statements.find((s) => actionsOf(s).includes('kms:Decrypt'));
       expect(decrypt?.Condition.StringEquals['kms:ViaService']).toBeDefined();
       expect(ref(decrypt?.Condition.StringLike['kms:EncryptionContext:SecretARN'])).toContain(
-        `:secret:${config.resourcePrefix}/connections/*`,
+        `:secret:${config.resourcePrefix}/connections/con_*`,
       );
     });
   });
@@ -450,7 +451,7 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
       }
     });
 
-    it('grants Secrets Manager actions only on the connection prefix, the client token and webhook secrets', () => {
+    it('grants Secrets Manager actions only on the token prefixes, the client token and webhook secrets', () => {
       const clientToken = { Ref: logicalId(template, 'AWS::SecretsManager::Secret', 'SecretsClientToken') };
       const webhookSecret = {
         Ref: logicalId(template, 'AWS::SecretsManager::Secret', 'SecretsIntegrationWebhookSecret'),
@@ -460,8 +461,9 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
           actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
         )) {
           for (const resource of resourcesOf(statement)) {
-            const prefixPattern = ref(resource).endsWith(
-              `:secret:${config.resourcePrefix}/connections/*"]]}`,
+            // Connection and integration tokens (and access tokens still at their pre-migration names).
+            const prefixPattern = ['connections/con_', 'integrations/int_', 'connections/int_'].some((p) =>
+              ref(resource).endsWith(`:secret:${config.resourcePrefix}/${p}*"]]}`),
             );
             const named = [ref(clientToken), ref(webhookSecret)].includes(ref(resource));
             expect(prefixPattern || named, ref(resource)).toBe(true);

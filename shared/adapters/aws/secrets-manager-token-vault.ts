@@ -10,13 +10,11 @@ import {
   type Tag,
 } from '@aws-sdk/client-secrets-manager';
 import type { ConnectionId, IntegrationId } from '../../domain/model.js';
-import type { IntegrationTokenVault, TokenVault } from '../../ports/token-vault.js';
+import type { TokenVault } from '../../ports/token-vault.js';
 import { AwsAdapterError, awsErrorCode, describeAwsError } from './aws-support.js';
 
 /** Tag on every connection secret, so the secret can be traced back without its name. */
 export const CONNECTION_ID_TAG = 'provisioner:connection-id';
-/** Tag on every integration access-token secret. */
-const INTEGRATION_ID_TAG = 'provisioner:integration-id';
 
 export interface SecretsManagerTokenVaultOptions {
   client: SecretsManagerClient;
@@ -32,7 +30,7 @@ export interface SecretsManagerTokenVaultOptions {
  * Secrets Manager behind the TokenVault port: one secret per connection, named from its id.
  * Errors are AwsAdapterError and name the connection and the call, never the token.
  */
-export class SecretsManagerTokenVault implements TokenVault, IntegrationTokenVault {
+export class SecretsManagerTokenVault implements TokenVault {
   private readonly client: SecretsManagerClient;
   private readonly prefix: string;
   private readonly kmsKeyId: string;
@@ -43,7 +41,7 @@ export class SecretsManagerTokenVault implements TokenVault, IntegrationTokenVau
     this.prefix = options.prefix;
     this.kmsKeyId = options.kmsKeyId;
     this.tags = Object.entries(options.tags ?? {})
-      .filter(([key]) => key !== CONNECTION_ID_TAG && key !== INTEGRATION_ID_TAG)
+      .filter(([key]) => key !== CONNECTION_ID_TAG)
       .map(([Key, Value]) => ({ Key, Value }));
   }
 
@@ -109,7 +107,7 @@ export class SecretsManagerTokenVault implements TokenVault, IntegrationTokenVau
 
   /** DeleteSecret with a recovery window; a put within it restores the secret. */
   scheduleDeletion(connectionId: ConnectionId, recoveryDays: number): Promise<void> {
-    return this.deleteSecret(this.secretName(connectionId), recoveryDays, (error) =>
+    return deleteSecret(this.client, this.secretName(connectionId), recoveryDays, (error) =>
       wrap('DeleteSecret', connectionId, error),
     );
   }
@@ -121,108 +119,6 @@ export class SecretsManagerTokenVault implements TokenVault, IntegrationTokenVau
     } catch (error) {
       if (awsErrorCode(error) === 'ResourceNotFoundException') return;
       throw wrap('RestoreSecret', connectionId, error);
-    }
-  }
-
-  /** Already scheduled or already gone is not an error: the outcome is the same. */
-  private async deleteSecret(name: string, recoveryDays: number, wrapError: (error: unknown) => Error) {
-    try {
-      await this.client.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: recoveryDays }));
-    } catch (error) {
-      if (awsErrorCode(error) === 'ResourceNotFoundException' || isScheduledForDeletion(error)) return;
-      throw wrapError(error);
-    }
-  }
-
-  // ---- integration access tokens (same prefix, `int_` ids) ----
-
-  integrationSecretName(integrationId: IntegrationId): string {
-    return `${this.prefix}${integrationId}`;
-  }
-
-  /**
-   * CreateSecret (request token derived from the id, so a retry is the same request); a secret
-   * that exists keeps its value when it is this token, else gets it as a new version (Mews
-   * regenerated the key); one scheduled for deletion is restored first.
-   */
-  async putIntegrationToken(
-    integrationId: IntegrationId,
-    token: string,
-  ): Promise<{ ref: string; created: boolean }> {
-    if (typeof token !== 'string' || token === '') {
-      throw new Error(`refusing to store an empty access token for integration ${integrationId}`);
-    }
-    const name = this.integrationSecretName(integrationId);
-    try {
-      const out = await this.client.send(
-        new CreateSecretCommand({
-          Name: name,
-          Description: `Mews Connector API access token of ${integrationId} (managed by the connection provisioner)`,
-          KmsKeyId: this.kmsKeyId,
-          SecretString: token,
-          ClientRequestToken: requestTokenFor('create', integrationId),
-          Tags: [{ Key: INTEGRATION_ID_TAG, Value: integrationId }, ...this.tags],
-        }),
-      );
-      return { ref: requireIntegrationArn(out.ARN, 'CreateSecret', integrationId), created: true };
-    } catch (error) {
-      if (awsErrorCode(error) === 'ResourceExistsException') {
-        return { ref: await this.replaceIfDifferent(name, integrationId, token), created: false };
-      }
-      if (isScheduledForDeletion(error)) {
-        try {
-          await this.client.send(new RestoreSecretCommand({ SecretId: name }));
-        } catch (restoreError) {
-          throw wrapIntegration('RestoreSecret', integrationId, restoreError, token);
-        }
-        return { ref: await this.replaceIfDifferent(name, integrationId, token), created: false };
-      }
-      throw wrapIntegration('CreateSecret', integrationId, error, token);
-    }
-  }
-
-  async getIntegrationToken(integrationId: IntegrationId): Promise<string | undefined> {
-    try {
-      const out = await this.client.send(
-        new GetSecretValueCommand({ SecretId: this.integrationSecretName(integrationId) }),
-      );
-      return out.SecretString === '' ? undefined : out.SecretString;
-    } catch (error) {
-      if (awsErrorCode(error) === 'ResourceNotFoundException' || isScheduledForDeletion(error))
-        return undefined;
-      throw wrapIntegration('GetSecretValue', integrationId, error);
-    }
-  }
-
-  scheduleIntegrationTokenDeletion(integrationId: IntegrationId, recoveryDays: number): Promise<void> {
-    return this.deleteSecret(this.integrationSecretName(integrationId), recoveryDays, (error) =>
-      wrapIntegration('DeleteSecret', integrationId, error),
-    );
-  }
-
-  /** The secret's ARN after making sure it holds `token` (a new version only when it held another). */
-  private async replaceIfDifferent(
-    name: string,
-    integrationId: IntegrationId,
-    token: string,
-  ): Promise<string> {
-    let current: { ARN?: string | undefined; SecretString?: string | undefined } | undefined;
-    try {
-      current = await this.client.send(new GetSecretValueCommand({ SecretId: name }));
-    } catch (error) {
-      // A secret created without a value has no current version: give it one below.
-      if (awsErrorCode(error) !== 'ResourceNotFoundException')
-        throw wrapIntegration('GetSecretValue', integrationId, error, token);
-    }
-    if (current?.SecretString === token) {
-      return requireIntegrationArn(current.ARN, 'GetSecretValue', integrationId);
-    }
-    try {
-      // No request token: each differing value is a new version (a repeat finds it equal above).
-      const out = await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: token }));
-      return requireIntegrationArn(out.ARN, 'PutSecretValue', integrationId);
-    } catch (error) {
-      throw wrapIntegration('PutSecretValue', integrationId, error, token);
     }
   }
 
@@ -299,7 +195,22 @@ export function requestTokenFor(
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function isScheduledForDeletion(error: unknown): boolean {
+/** DeleteSecret with a recovery window; already scheduled or already gone is not an error (the outcome is the same). */
+export async function deleteSecret(
+  client: SecretsManagerClient,
+  name: string,
+  recoveryDays: number,
+  wrapError: (error: unknown) => Error,
+): Promise<void> {
+  try {
+    await client.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: recoveryDays }));
+  } catch (error) {
+    if (awsErrorCode(error) === 'ResourceNotFoundException' || isScheduledForDeletion(error)) return;
+    throw wrapError(error);
+  }
+}
+
+export function isScheduledForDeletion(error: unknown): boolean {
   if (awsErrorCode(error) !== 'InvalidRequestException') return false;
   const message = (error as { message?: unknown }).message;
   // CreateSecret says "already scheduled for deletion", the other calls "marked for deletion".
@@ -348,29 +259,4 @@ export async function readSecretValue(
   const text = value?.trim() ?? '';
   if (text === '') throw new Error(`the ${what} secret ${secretArn} has no value`);
   return text;
-}
-
-function requireIntegrationArn(arn: string | undefined, call: string, integrationId: IntegrationId): string {
-  if (arn === undefined || arn === '') {
-    throw new AwsAdapterError(`Secrets Manager ${call} for integration ${integrationId}`, {
-      code: 'MissingArn',
-      message: 'the response has no ARN',
-      httpStatusCode: undefined,
-      requestId: undefined,
-      retryable: false,
-    });
-  }
-  return arn;
-}
-
-function wrapIntegration(
-  call: string,
-  integrationId: IntegrationId,
-  error: unknown,
-  token?: string,
-): AwsAdapterError {
-  return new AwsAdapterError(
-    `Secrets Manager ${call} failed for integration ${integrationId}`,
-    describeAwsError(error, token === undefined ? [] : [token]),
-  );
 }

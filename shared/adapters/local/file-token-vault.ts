@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ConnectionId, IntegrationId } from '../../domain/model.js';
 import type { IntegrationTokenVault, TokenVault } from '../../ports/token-vault.js';
 
@@ -11,6 +11,8 @@ const FILE_MODE = 0o600;
 /** Connection ids are `con_` + hex; anything else could escape the directory. */
 const SAFE_ID = /^con_[A-Za-z0-9_-]+$/;
 const SAFE_INTEGRATION_ID = /^int_[0-9a-f]+$/;
+/** Integration access tokens: a folder of their own inside the vault directory. */
+const INTEGRATIONS_DIR = 'integrations';
 
 interface VaultFile {
   connectionId: ConnectionId;
@@ -131,7 +133,7 @@ export class FileTokenVault implements TokenVault, IntegrationTokenVault {
     return parsed.token;
   }
 
-  // ---- integration access tokens: `int_<id>.json` beside the connection tokens ----
+  // ---- integration access tokens: `integrations/int_<id>.json`, apart from the connection tokens ----
 
   /** Writes the access token, replacing a different one (Mews regenerated it); restores a deleted one. */
   async putIntegrationToken(
@@ -142,8 +144,11 @@ export class FileTokenVault implements TokenVault, IntegrationTokenVault {
       throw new Error(`refusing to store an empty access token for integration ${integrationId}`);
     }
     const file = this.integrationFileFor(integrationId);
-    const deleted = join(this.dir, 'deleted', `${integrationId}.json`);
+    const deleted = this.deletedIntegrationFileFor(integrationId);
     await this.ensureDir();
+    await mkdir(join(this.dir, INTEGRATIONS_DIR), { recursive: true, mode: DIR_MODE });
+    await chmod(join(this.dir, INTEGRATIONS_DIR), DIR_MODE);
+    await this.adoptLegacyIntegrationFiles(integrationId);
     const ref = `${LOCAL_VAULT_REF_PREFIX}${integrationId}`;
     const existed = await exists(file);
     if (existed && (await this.getIntegrationToken(integrationId)) === token) return { ref, created: false };
@@ -170,6 +175,7 @@ export class FileTokenVault implements TokenVault, IntegrationTokenVault {
 
   async getIntegrationToken(integrationId: IntegrationId): Promise<string | undefined> {
     const file = this.integrationFileFor(integrationId);
+    await this.adoptLegacyIntegrationFiles(integrationId);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -191,16 +197,47 @@ export class FileTokenVault implements TokenVault, IntegrationTokenVault {
 
   async scheduleIntegrationTokenDeletion(integrationId: IntegrationId, _recoveryDays: number): Promise<void> {
     const file = this.integrationFileFor(integrationId);
+    await this.adoptLegacyIntegrationFiles(integrationId);
     if (!(await exists(file))) return;
-    await mkdir(join(this.dir, 'deleted'), { recursive: true, mode: DIR_MODE });
-    await rename(file, join(this.dir, 'deleted', `${integrationId}.json`));
+    await mkdir(join(this.dir, INTEGRATIONS_DIR, 'deleted'), { recursive: true, mode: DIR_MODE });
+    await rename(file, this.deletedIntegrationFileFor(integrationId));
   }
 
   private integrationFileFor(integrationId: IntegrationId): string {
     if (!SAFE_INTEGRATION_ID.test(integrationId)) {
       throw new Error(`not an integration id: ${JSON.stringify(integrationId)}`);
     }
-    return join(this.dir, `${integrationId}.json`);
+    return join(this.dir, INTEGRATIONS_DIR, `${integrationId}.json`);
+  }
+
+  private deletedIntegrationFileFor(integrationId: IntegrationId): string {
+    return join(this.dir, INTEGRATIONS_DIR, 'deleted', `${integrationId}.json`);
+  }
+
+  /**
+   * Earlier versions kept access tokens beside the connection tokens (`int_<id>.json`, and
+   * `deleted/int_<id>.json`): moved into `integrations/` on first use. The refs (`local-vault:<id>`)
+   * do not name the folder, so nothing else changes. link, then unlink: a crash in between leaves
+   * both (the next use removes the old one), and a file already at the new place is kept (newer).
+   */
+  private async adoptLegacyIntegrationFiles(integrationId: IntegrationId): Promise<void> {
+    const moves: [string, string][] = [
+      [join(this.dir, `${integrationId}.json`), this.integrationFileFor(integrationId)],
+      [join(this.dir, 'deleted', `${integrationId}.json`), this.deletedIntegrationFileFor(integrationId)],
+    ];
+    for (const [legacy, current] of moves) {
+      if (!(await exists(legacy))) continue;
+      await mkdir(dirname(current), { recursive: true, mode: DIR_MODE });
+      await chmod(join(this.dir, INTEGRATIONS_DIR), DIR_MODE);
+      try {
+        await link(legacy, current);
+      } catch (error) {
+        if (errorCode(error) !== 'EEXIST') {
+          throw new Error(`could not move the local vault file for ${integrationId}: ${errorCode(error)}`);
+        }
+      }
+      await rm(legacy, { force: true });
+    }
   }
 
   private fileFor(connectionId: ConnectionId): string {

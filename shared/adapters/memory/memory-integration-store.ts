@@ -48,6 +48,7 @@ export class MemoryIntegrationStore implements IntegrationStore {
     if (changes.enabled !== undefined) integration.enabled = changes.enabled;
     if (changes.canceled !== undefined) integration.canceled = changes.canceled;
     if (changes.deletedAt !== undefined) integration.deletedAt = changes.deletedAt;
+    if (changes.secretRef !== undefined) integration.secretRef = changes.secretRef;
     integration.version = expectedVersion + 1;
     integration.changedAt = update.at;
     for (const event of events) this.#table.putEvent(event);
