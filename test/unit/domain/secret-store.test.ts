@@ -1,7 +1,9 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { secretStoreOf } from '../../../packages/events/src/secret-store.js';
 import { SecretsManagerTokenVault } from '../../../shared/adapters/aws/secrets-manager-token-vault.js';
+import { SsmParameterTokenVault } from '../../../shared/adapters/aws/ssm-parameter-token-vault.js';
 import { FileTokenVault } from '../../../shared/adapters/local/file-token-vault.js';
 import { connectionRef } from '../../../shared/domain/events/event-parts.js';
 import { integrationRef } from '../../../shared/domain/events/integration-parts.js';
@@ -16,8 +18,18 @@ describe('secretStoreOf', () => {
       prefix: 'mews-provisioner/demo/connections/',
       kmsKeyId: 'alias/unused',
     });
+    const parameters = new SsmParameterTokenVault({
+      client: {} as SSMClient,
+      connectionPath: '/mews-provisioner-demo/connections/',
+      integrationPath: '/mews-provisioner-demo/integrations/',
+      kmsKeyId: 'alias/unused',
+    });
     expect(secretStoreOf(local.refFor(CON))).toBe('local-vault');
     expect(secretStoreOf(secrets.refFor(CON))).toBe('secrets-manager');
+    expect(secretStoreOf(parameters.refFor(CON))).toBe('parameter-store');
+    expect(secretStoreOf(parameters.integrationRefFor('int_0123456789abcdef01234567'))).toBe(
+      'parameter-store',
+    );
   });
 
   it.each([
