@@ -8,7 +8,8 @@
  * BENCH_RATE_LIMIT_RPS (50), BENCH_CONCURRENCY (4), BENCH_LIMITED_CONCURRENCY (16, the limited
  * backfill), BENCH_JVM_ARGS (DynamoDB Local's JVM options), PROVISIONER_POLL_INTERVAL_SECONDS (5, the
  * cycle interval of the latency part), BENCH_ONLY (a comma list of big, steady, backfill, budget,
- * limited, latency, cli (the CLI as a process); the results of the parts not run are kept from the last run).
+ * limited, latency, cli (the CLI as a process), tokens (the token store calls of both layouts and the cost
+ * model from them: bench/results/token-store-calls.{json,md}); the results of the parts not run are kept from the last run).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -2,16 +2,19 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import type { DynamoDbLocalOptions } from '../../shared/adapters/local/dynamodb-local.js';
 import { accountIdFromEmail } from '../../shared/domain/identity.js';
 import { mapLimit } from '../../shared/lib/map-limit.js';
 import { ChannelManagerClient } from '../../shared/mews/channel-manager-client.js';
 import { startMewsSimulator } from '../../shared/simulator/index.js';
 import { renderChart } from './chart.js';
 import { measureCli } from './cli.js';
+import { renderTokenCalls } from './cost-model.js';
 import { bundlePollProcess, runIsolatedPoll } from './isolated-poll.js';
 import { measureLatency, spread } from './latency.js';
 import { type BenchResults, bundleRows, chartInput, type IsolatedPoll, renderMarkdown } from './report.js';
 import { Rig } from './rig.js';
+import { measureTokenCalls } from './token-calls.js';
 
 /**
  * `npm run bench`: the local pipeline on DynamoDB Local (in memory) and the in-process Mews
@@ -36,7 +39,7 @@ const SIZES = {
   },
 } as const;
 /** Every part, in the order they run; BENCH_ONLY picks some. */
-const PARTS = ['big', 'steady', 'backfill', 'budget', 'limited', 'latency', 'cli'] as const;
+const PARTS = ['big', 'steady', 'backfill', 'budget', 'limited', 'latency', 'cli', 'tokens'] as const;
 type Part = (typeof PARTS)[number];
 /** Which parts produce each part of the results (the others are carried over from the last run). */
 const PRODUCERS: Record<'steady' | 'backfills' | 'bigAccount' | 'budget' | 'latency' | 'cli', Part[]> = {
@@ -272,6 +275,13 @@ export async function main(): Promise<void> {
     }
   }
 
+  if (only.has('tokens')) {
+    say(`\n[${elapsed()}] (f) token store calls, both layouts, and the monthly cost from them`);
+    await writeTokenCalls(sizeName === 'small' ? 5 : 20, dynamoOptions, say);
+    // Nothing else run: bench.{json,md,svg} stay as they are.
+    if (only.size === 1) return;
+  }
+
   results.steady.sort((a, b) => a.accounts - b.accounts);
   results.totalMs = performance.now() - benchStarted;
   const base = sizeName === 'full' ? 'bench' : `bench-${sizeName}`;
@@ -389,6 +399,41 @@ async function carryOver(
   }
   results.carriedOver = kept;
   say(`kept from earlier runs: ${kept.map((k) => `${k.part} (${k.from})`).join(', ')}`);
+}
+
+/** bench/results/token-store-calls.{json,md}, on their own (the other parts' files are not touched). */
+async function writeTokenCalls(
+  accounts: number,
+  dynamo: DynamoDbLocalOptions,
+  say: (line: string) => void,
+): Promise<void> {
+  const benchFile = join(resultsDir, 'bench.json');
+  const bench = existsSync(benchFile)
+    ? (JSON.parse(await readFile(benchFile, 'utf8')) as Partial<BenchResults>)
+    : undefined;
+  const unlimited = bench?.backfills?.find((b) => b.rateLimitRps === null);
+  const limited = bench?.backfills?.find((b) => b.rateLimitRps !== null);
+  const perSecond = (n: number | undefined, ms: number | undefined) => (n && ms ? (n * 1000) / ms : 0);
+  const backfill = unlimited
+    ? {
+        connections: unlimited.connections,
+        putsPerSecond: perSecond(unlimited.cycle.vault.puts, unlimited.cycle.stepsMs.poll),
+        getsPerSecond: perSecond(unlimited.cycle.vault.gets, unlimited.cycle.stepsMs.sync),
+        limitedGetsPerSecond: perSecond(limited?.cycle.vault.gets, limited?.cycle.stepsMs.sync),
+      }
+    : null;
+  const results = await measureTokenCalls({
+    accounts,
+    perAccount: PER_ACCOUNT,
+    dynamo,
+    progress: say,
+    backfill,
+  });
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(join(resultsDir, 'token-store-calls.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const markdown = renderTokenCalls(results);
+  await writeFile(join(resultsDir, 'token-store-calls.md'), markdown);
+  say(`\n${markdown}\nwrote bench/results/token-store-calls.json and token-store-calls.md`);
 }
 
 async function writeResults(results: BenchResults, base: string, say: (line: string) => void): Promise<void> {

@@ -15,9 +15,15 @@ import { InProcessQueue } from '../../shared/adapters/local/in-process-queue.js'
 import { JsonlEventSink } from '../../shared/adapters/local/jsonl-event-sink.js';
 import { stderrLogger } from '../../shared/adapters/local/stderr-logger.js';
 import { mapLimit } from '../../shared/lib/map-limit.js';
-import { type CycleReport, type LocalPipeline, runCycle } from '../../shared/local/run-cycle.js';
+import {
+  type CycleOptions,
+  type CycleReport,
+  type LocalPipeline,
+  runCycle,
+} from '../../shared/local/run-cycle.js';
 import { ChannelManagerClient } from '../../shared/mews/channel-manager-client.js';
 import { systemClock } from '../../shared/ports/clock.js';
+import type { TokenVault } from '../../shared/ports/token-vault.js';
 import type { PollAccountMessage, SyncConnectionMessage } from '../../shared/ports/work-queue.js';
 import { type EnterpriseSpec, type MewsSimulator, startMewsSimulator } from '../../shared/simulator/index.js';
 import { registerAccount } from '../../shared/use-cases/accounts.js';
@@ -52,6 +58,8 @@ export interface RigOptions {
   concurrency: number;
   /** Called every few seconds while a cycle runs. */
   progress: (line: string) => void;
+  /** The token vault (default: a temporary local vault directory). */
+  vault?: TokenVault;
 }
 
 export interface CycleMeasurement {
@@ -113,7 +121,7 @@ export class Rig {
         fetch: countingFetch(counters),
         ...(rps ? { rateLimit: { requestsPerSecond: rps } } : {}),
       }),
-      vault: instrumentVault(new FileTokenVault({ dir: this.vaultDir }), counters),
+      vault: instrumentVault(options.vault ?? new FileTokenVault({ dir: this.vaultDir }), counters),
       publisher: instrumentPublisher(
         new JsonlEventSink({ file: join(stateDir, 'events.jsonl'), source: 'bench.mews-provisioner' }),
         counters,
@@ -177,7 +185,10 @@ export class Rig {
   }
 
   /** One cycle (schedule, polls, syncs, relay) with everything counted; `schedule: false` works off what is queued. */
-  async cycle(label: string, cycleOptions: { schedule?: boolean } = {}): Promise<CycleMeasurement> {
+  async cycle(
+    label: string,
+    cycleOptions: Pick<CycleOptions, 'schedule' | 'refresh'> = {},
+  ): Promise<CycleMeasurement> {
     const { counters, sim } = this;
     counters.reset();
     sim.clearCalls();
