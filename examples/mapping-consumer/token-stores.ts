@@ -50,7 +50,9 @@ export function tokenStores(options: {
           'a local run wrote this event; set MEWS_LOCAL_VAULT_DIR (or --vault) to its vault directory, <state dir>/secrets',
         );
       }
-      const file = JSON.parse(await readFile(join(options.localVaultDir, `${id}.json`), 'utf8')) as {
+      // Access tokens have a folder of their own in the vault (shared/adapters/local/file-token-vault.ts).
+      const dir = id.startsWith('int_') ? join(options.localVaultDir, 'integrations') : options.localVaultDir;
+      const file = JSON.parse(await readFile(join(dir, `${id}.json`), 'utf8')) as {
         token?: unknown;
       };
       return typeof file.token === 'string' ? file.token : undefined;
