@@ -38,6 +38,7 @@ const SPECS: Record<string, Spec> = {
   'events tail': { args: [], flags: ['follow', 'type'] },
   'dlq list': { args: [], flags: [] },
   'dlq redrive': { args: [], flags: [] },
+  'tokens migrate': { args: [], flags: ['to', 'dry-run'] },
   'tokens migrate-integrations': { args: [], flags: ['dry-run'] },
 };
 

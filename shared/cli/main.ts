@@ -24,6 +24,7 @@ import {
 import { resolveConnectionId } from './resolve-id.js';
 import { RUN_HELP } from './run-command.js';
 import { DOCTOR_HELP, RESET_HELP } from './setup-help.js';
+import { TOKENS_HELP, type TokenStores } from './tokens-command.js';
 
 const HELP = `Mews connection provisioner
 
@@ -37,6 +38,7 @@ Commands:
   events replay --connection <id>          publish a connection's events again (same eventIds)
   events tail [--follow] [--type T]        the events published locally, as they are published
   dlq list|redrive                         messages that failed every attempt
+  tokens migrate --to STORE [--dry-run]    move a stack's tokens between Secrets Manager and Parameter Store
   tokens migrate-integrations [--dry-run]  once after upgrading: access tokens to their own prefix
   doctor [--stack NAME]                    check the setup (Java, DynamoDB, state dir, Mews, client token, accounts)
   reset [--yes]                            clear a local state directory (asks first) to replay the demo
@@ -75,8 +77,8 @@ const HELPS: Record<string, string> = {
   dlq: DLQ_HELP,
   doctor: DOCTOR_HELP,
   reset: RESET_HELP,
-  tokens: MIGRATE_INTEGRATIONS_HELP,
   cleanup: CLEANUP_HELP,
+  tokens: `${TOKENS_HELP}\n${MIGRATE_INTEGRATIONS_HELP}`,
 };
 
 export interface MainOptions {
@@ -84,6 +86,8 @@ export interface MainOptions {
   openAws?: (stackName: string) => Promise<Operations>;
   /** Stops `events tail --follow` (in a process: Ctrl-C). */
   signal?: AbortSignal;
+  /** How `tokens migrate` reaches a stack's token stores (tests pass in-memory ones). */
+  openTokenStores?: (stackName: string) => Promise<TokenStores>;
 }
 
 /** CloudFormation's rule for stack names. */
@@ -115,6 +119,7 @@ export async function main(
         yes: { type: 'boolean', short: 'y' },
         configuration: { type: 'boolean' },
         digest: { type: 'string' },
+        to: { type: 'string' },
         'dry-run': { type: 'boolean' },
       },
     });
@@ -185,6 +190,20 @@ export async function main(
       const { resetCommand } = await import('./reset-command.js');
       return await resetCommand({ yes: values.yes ?? false, json: values.json ?? false }, localConfig(), io);
     }
+    if (command === 'tokens' && sub === 'migrate-integrations') {
+      const { migrateIntegrationsCommand } = await import('./integration-tokens-command.js');
+      const dryRun = values['dry-run'] ?? false;
+      return await migrateIntegrationsCommand({ dryRun, json: values.json ?? false, stack }, io);
+    }
+    if (command === 'tokens') {
+      const { tokensCommand } = await import('./tokens-command.js');
+      const open = options.openTokenStores ?? (await import('./aws-token-stores.js')).openAwsTokenStores;
+      return await tokensCommand(
+        { sub, to: values.to, dryRun: values['dry-run'] ?? false, json: values.json ?? false, stack },
+        io,
+        open,
+      );
+    }
     if (command === 'cleanup') {
       const { cleanupCommand } = await import('./cleanup-command.js');
       const flags = {
@@ -193,11 +212,6 @@ export async function main(
         json: values.json ?? false,
       };
       return await cleanupCommand({ stack, ...flags }, io);
-    }
-    if (command === 'tokens' && sub === 'migrate-integrations') {
-      const { migrateIntegrationsCommand } = await import('./integration-tokens-command.js');
-      const dryRun = values['dry-run'] ?? false;
-      return await migrateIntegrationsCommand({ dryRun, json: values.json ?? false, stack }, io);
     }
     const ops = stack
       ? // Loaded on use, so `--help` and argument errors do not pay for the AWS SDK.

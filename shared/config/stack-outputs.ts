@@ -31,6 +31,21 @@ export const OUTPUT_KEYS = {
   integrationParametersConsumerPolicyArn: 'IntegrationParametersConsumerPolicyArn',
 } as const;
 
+/**
+ * Where the stack keeps tokens, for `tokens migrate`: TokenStore and the parameter paths are output
+ * only with tokenStore parameter-store (absent: Secrets Manager).
+ */
+export const tokenStoreOutputsSchema = z.object({
+  [OUTPUT_KEYS.tableName]: z.string().min(1),
+  [OUTPUT_KEYS.tokenStore]: z.enum(['secrets-manager', 'parameter-store']).default('secrets-manager'),
+  [OUTPUT_KEYS.connectionSecretPrefix]: z.string().min(1),
+  [OUTPUT_KEYS.integrationSecretPrefix]: z.string().min(1),
+  [OUTPUT_KEYS.connectionSecretsKeyArn]: z.string().min(1),
+  [OUTPUT_KEYS.secretRecoveryWindowDays]: z.string().regex(/^\d+$/).transform(Number),
+  [OUTPUT_KEYS.connectionParameterPath]: z.string().min(1).optional(),
+  [OUTPUT_KEYS.integrationParameterPath]: z.string().min(1).optional(),
+});
+
 /** What the CLI needs from a deployed stack. */
 export const stackOutputsSchema = z.object({
   [OUTPUT_KEYS.tableName]: z.string().min(1),
@@ -44,5 +59,3 @@ export const stackOutputsSchema = z.object({
   [OUTPUT_KEYS.connectionSyncsQueueUrl]: z.url(),
   [OUTPUT_KEYS.connectionSyncsDeadLetterQueueUrl]: z.url(),
 });
-
-export type StackOutputs = z.infer<typeof stackOutputsSchema>;

@@ -1,11 +1,13 @@
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { type StackOutputs, stackOutputsSchema } from '../../config/stack-outputs.js';
+import type * as z from 'zod';
+import { stackOutputsSchema } from '../../config/stack-outputs.js';
 
-/** The deployed stack's outputs, validated; a clear error when the stack is missing or incomplete. */
-export async function readStackOutputs(
+/** The deployed stack's outputs, validated (by `schema`); a clear error when the stack is missing or incomplete. */
+export async function readStackOutputs<S extends z.ZodType = typeof stackOutputsSchema>(
   client: CloudFormationClient,
   stackName: string,
-): Promise<StackOutputs> {
+  schema: S = stackOutputsSchema as unknown as S,
+): Promise<z.infer<S>> {
   let outputs: Record<string, string>;
   try {
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
@@ -21,7 +23,7 @@ export async function readStackOutputs(
     }
     throw new Error(`could not read stack ${stackName}: ${message}`);
   }
-  const parsed = stackOutputsSchema.safeParse(outputs);
+  const parsed = schema.safeParse(outputs);
   if (!parsed.success) {
     const missing = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
     throw new Error(`stack ${stackName} lacks the outputs ${missing}: redeploy it with this version`);

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../shared/adapters/memory/manual-clock.js';
+import { MemoryStateStore } from '../../shared/adapters/memory/memory-state-store.js';
+import type { OnPortCall } from '../../shared/adapters/memory/port-call.js';
+import type { IntegrationId } from '../../shared/domain/model.js';
+import {
+  type MigrateTokensDeps,
+  migrateTokens,
+  planTokenMigration,
+  type TokenLayout,
+} from '../../shared/use-cases/migrate-tokens.js';
+import {
+  memoryLayout,
+  populateDeployment,
+  type TokenDeployment,
+  unreadableTokens,
+} from '../support/token-deployment.js';
+
+/** A populated deployment in Secrets Manager (twin), the Parameter Store twin beside it, one hook for every port. */
+async function world() {
+  const hooks: { onCall?: OnPortCall } = {};
+  const onCall: OnPortCall = (call) => hooks.onCall?.(call);
+  const clock = new ManualClock({ start: '2026-03-01T00:00:00.000Z' });
+  const store = new MemoryStateStore({ onCall });
+  const sm = memoryLayout('secrets-manager', onCall, clock);
+  const ssm = memoryLayout('parameter-store', onCall, clock);
+  const deployment = await populateDeployment(store, sm);
+  const deps = (from: TokenLayout, to: TokenLayout): MigrateTokensDeps => ({
+    store,
+    from,
+    to,
+    recoveryDays: 7,
+    clock,
+  });
+  return { hooks, store, sm, ssm, deployment, deps };
+}
+
+type World = Awaited<ReturnType<typeof world>>;
+
+/** Counts the port calls a clean migration makes (to crash at each of them). */
+async function callsOfCleanRun(
+  prepare: (w: World) => Promise<void>,
+  direction: (w: World) => MigrateTokensDeps,
+) {
+  const w = await world();
+  await prepare(w);
+  let calls = 0;
+  w.hooks.onCall = () => {
+    calls += 1;
+  };
+  const report = await migrateTokens(direction(w));
+  expect(report.complete).toBe(true);
+  return calls;
+}
+
+/** After a complete migration to `to`: every live token readable through its ref in `to`, and the old ones scheduled. */
+async function expectMovedTo(w: World, to: TokenLayout, from: TokenLayout, deployment: TokenDeployment) {
+  expect(await unreadableTokens(w.store, [to], deployment)).toEqual([]);
+  for (const id of deployment.live.keys()) {
+    const old = id.startsWith('int_')
+      ? await from.integrations.getIntegrationToken(id as IntegrationId)
+      : await from.vault.get(id as `con_${string}`);
+    expect(old, `${id}'s old token is scheduled for deletion`).toBeUndefined();
+  }
+  for (const c of await w.store.listConnections()) if (c.secretRef) expect(to.holds(c.secretRef)).toBe(true);
+  for (const i of await w.store.listIntegrations()) expect(to.holds(i.secretRef)).toBe(true);
+}
+
+const forward = (w: World) => w.deps(w.sm, w.ssm);
+const backward = (w: World) => w.deps(w.ssm, w.sm);
+const none = async () => {};
+const migratedForward = async (w: World) => {
+  expect((await migrateTokens(forward(w))).complete).toBe(true);
+};
+
+describe('migrateTokens over the in-memory twins', () => {
+  it('moves a populated deployment to Parameter Store and back, each outcome named', async () => {
+    const w = await world();
+    const there = await migrateTokens(forward(w));
+    expect(there).toMatchObject({
+      from: 'secrets-manager',
+      to: 'parameter-store',
+      complete: true,
+      scheduled: 9,
+    });
+    const outcomes = there.results.map((r) => r.outcome).sort();
+    expect(outcomes).toEqual([...Array(6).fill('copied'), 'no-token', 'no-token', 'no-token'].sort());
+    await expectMovedTo(w, w.ssm, w.sm, w.deployment);
+
+    const again = await migrateTokens(forward(w));
+    expect(again.results.every((r) => r.outcome === 'already')).toBe(true);
+
+    const back = await migrateTokens(backward(w));
+    expect(back).toMatchObject({ complete: true, scheduled: 9 });
+    await expectMovedTo(w, w.sm, w.ssm, w.deployment);
+  });
+
+  for (const [label, prepare, direction, to, from] of [
+    ['to Parameter Store', none, forward, 'ssm', 'sm'],
+    ['back to Secrets Manager', migratedForward, backward, 'sm', 'ssm'],
+  ] as const) {
+    it(`${label}: a crash before each port call loses no token, and running it again finishes`, async () => {
+      const total = await callsOfCleanRun(prepare, direction);
+      expect(total).toBeGreaterThan(40);
+      for (let crashAt = 1; crashAt <= total; crashAt++) {
+        const w = await world();
+        await prepare(w);
+        let calls = 0;
+        // The process dies at that call: it and everything after it fail, nothing takes effect.
+        w.hooks.onCall = () => {
+          if (++calls >= crashAt) throw new Error(`crash at call ${crashAt}`);
+        };
+        await migrateTokens(direction(w)).catch(() => undefined);
+        w.hooks.onCall = undefined;
+        expect(
+          await unreadableTokens(w.store, [w.sm, w.ssm], w.deployment),
+          `after a crash at call ${crashAt}`,
+        ).toEqual([]);
+
+        const resumed = await migrateTokens(direction(w));
+        expect(resumed.complete, `resumed after a crash at call ${crashAt}`).toBe(true);
+        expect(resumed.results.filter((r) => r.outcome === 'failed')).toEqual([]);
+        await expectMovedTo(w, w[to], w[from], w.deployment);
+      }
+    });
+  }
+
+  it('a reference switched concurrently (the version moved on) is read again and switched', async () => {
+    const w = await world();
+    let bumped = false;
+    w.hooks.onCall = async ({ method, args }) => {
+      if (method === 'switchSecretRef' && !bumped) {
+        bumped = true;
+        // another writer got there first: its change bumps the version
+        const change = args[0] as { connectionId: `con_${string}` };
+        const c = await w.store.getConnection(change.connectionId);
+        if (c?.secretRef) {
+          await w.store.switchSecretRef({
+            connectionId: c.id,
+            expectedVersion: c.version,
+            from: c.secretRef,
+            to: c.secretRef,
+          });
+        }
+      }
+    };
+    const report = await migrateTokens(forward(w));
+    expect(bumped).toBe(true);
+    expect(report.complete).toBe(true);
+    expect(await unreadableTokens(w.store, [w.ssm], w.deployment)).toEqual([]);
+  });
+
+  it('a copy that does not read back equal fails that token, switches nothing of it, and schedules no deletion', async () => {
+    const w = await world();
+    const [victim] = [...w.deployment.live.keys()].filter((id) => id.startsWith('con_'));
+    // Parameter Store already holds another token under that name, and it is not the one read.
+    const original = w.ssm.vault.get.bind(w.ssm.vault);
+    let reads = 0;
+    w.ssm.vault.get = async (id) => (id === victim && ++reads > 1 ? 'FAKE-corrupted' : original(id));
+    const report = await migrateTokens(forward(w));
+    expect(report.complete).toBe(false);
+    expect(report.scheduled).toBe(0);
+    expect(report.results.find((r) => r.id === victim)).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringContaining('does not read back equal'),
+    });
+    expect(JSON.stringify(report)).not.toContain('FAKE-');
+    expect(await unreadableTokens(w.store, [w.sm, w.ssm], w.deployment)).toEqual([]);
+    // every old token is still live
+    for (const [id, token] of w.deployment.live) {
+      const old = id.startsWith('int_')
+        ? await w.sm.integrations.getIntegrationToken(id as IntegrationId)
+        : await w.sm.vault.get(id as `con_${string}`);
+      expect(old).toBe(token);
+    }
+  });
+
+  it('refuses to migrate a store onto itself', async () => {
+    const w = await world();
+    await expect(migrateTokens(w.deps(w.sm, w.sm))).rejects.toThrow(/in secrets-manager already/);
+  });
+});
+
+describe('planTokenMigration (the dry run)', () => {
+  it('counts what would move from the state alone and prices it', async () => {
+    const w = await world();
+    let vaultCalls = 0;
+    w.hooks.onCall = ({ port }) => {
+      if (port.includes('TokenVault')) vaultCalls += 1;
+    };
+    const plan = await planTokenMigration(forward(w), { tier: 'Intelligent-Tiering' });
+    expect(vaultCalls).toBe(0);
+    expect(plan).toMatchObject({
+      from: 'secrets-manager',
+      to: 'parameter-store',
+      connections: { toMove: 6, already: 0, elsewhere: 0 },
+      integrations: { toMove: 3, already: 0, elsewhere: 0 },
+      // 5 live connections' and 2 integrations' refs (removed and deleted ones are not billed)
+      monthly: { before: 2.8, after: 0, saving: 2.8 },
+    });
+    const advanced = await planTokenMigration(forward(w), { tier: 'Advanced' });
+    expect(advanced.monthly).toMatchObject({ before: 2.8, after: 0.35, saving: 2.45 });
+    const back = await planTokenMigration(backward(w), { tier: 'Intelligent-Tiering' });
+    expect(back.connections).toEqual({ toMove: 0, already: 6, elsewhere: 0 });
+  });
+});
