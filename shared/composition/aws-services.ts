@@ -16,6 +16,7 @@ import {
   SecretsManagerTokenVault,
 } from '../adapters/aws/secrets-manager-token-vault.js';
 import { SqsWorkQueue } from '../adapters/aws/sqs-work-queue.js';
+import { resetSsmClient } from '../adapters/aws/ssm-client.js';
 import type { WebhookDeps } from '../adapters/http/webhook-router.js';
 import { ConnectorClient } from '../adapters/mews-connector/connector-client.js';
 import {
@@ -39,6 +40,7 @@ import type { schedulePolls } from '../use-cases/schedule-polls.js';
 import type { syncConnection } from '../use-cases/sync-connection.js';
 import { DEFAULT_POLICY } from '../use-cases/use-case-deps.js';
 import { redactLogValue } from './log-redaction.js';
+import { parameterStoreVault } from './token-store.js';
 import { currentDeadline } from './work-deadline.js';
 
 /**
@@ -206,11 +208,14 @@ export function webhookDeps(env: NodeJS.ProcessEnv = process.env): Promise<Webho
       },
       integrations: {
         integrations: store,
-        vault: new SecretsManagerIntegrationTokenVault({
-          client: secrets,
-          prefix: e.INTEGRATION_SECRET_PREFIX,
-          kmsKeyId: e.CONNECTION_SECRETS_KMS_KEY_ARN,
-        }),
+        // tokenStore parameter-store (shared/composition/token-store.ts), else Secrets Manager.
+        vault:
+          parameterStoreVault(e) ??
+          new SecretsManagerIntegrationTokenVault({
+            client: secrets,
+            prefix: e.INTEGRATION_SECRET_PREFIX,
+            kmsKeyId: e.CONNECTION_SECRETS_KMS_KEY_ARN,
+          }),
         connector: new ConnectorClient({
           platformAddress: e.MEWS_PLATFORM_ADDRESS,
           clientToken: connectorClientToken ?? clientToken,
@@ -243,11 +248,14 @@ async function mewsDeps(e: SyncConnectionEnv): Promise<SyncConnectionDeps> {
       logger,
       deadline: currentDeadline,
     }),
-    vault: new SecretsManagerTokenVault({
-      client: secrets,
-      prefix: e.CONNECTION_SECRET_PREFIX,
-      kmsKeyId: e.CONNECTION_SECRETS_KMS_KEY_ARN,
-    }),
+    // tokenStore parameter-store (shared/composition/token-store.ts), else Secrets Manager.
+    vault:
+      parameterStoreVault(e) ??
+      new SecretsManagerTokenVault({
+        client: secrets,
+        prefix: e.CONNECTION_SECRET_PREFIX,
+        kmsKeyId: e.CONNECTION_SECRETS_KMS_KEY_ARN,
+      }),
     clock: systemClock,
     logger,
     environment: e.MEWS_ENVIRONMENT,
@@ -277,5 +285,6 @@ function cached<K extends 'pollAccount' | 'syncConnection' | 'webhook'>(
 export function resetServicesForTests(): void {
   cache = {};
   resetAwsClients();
+  resetSsmClient();
   resetDocumentClients();
 }
