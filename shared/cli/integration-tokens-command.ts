@@ -133,12 +133,13 @@ export async function openIntegrationMigrationTarget(
   }
   const o = parsed.data;
   const secretsManager = clients.secretsManager ?? new SecretsManagerClient({});
+  const dynamo = createDocumentClient();
   return {
     where: `stack ${stackName}`,
     options: {
       client: secretsManager,
       integrations: new DynamoStateStore({
-        client: createDocumentClient(),
+        client: dynamo,
         tableName: o[OUTPUT_KEYS.tableName],
       }),
       legacyPrefix: o[OUTPUT_KEYS.connectionSecretPrefix],
@@ -149,6 +150,7 @@ export async function openIntegrationMigrationTarget(
     },
     async close() {
       secretsManager.destroy();
+      dynamo.destroy();
     },
   };
 }
