@@ -158,12 +158,6 @@ export class ProvisionerStack extends Stack {
       'Connector API access tokens are SecureString parameters named <path><integrationId>',
       true,
     );
-    output(
-      OUTPUT_KEYS.integrationParametersConsumerPolicyArn,
-      parameters.integrationConsumerPolicy.managedPolicyArn,
-      'Managed policy to attach to roles that read Connector API access tokens (and no connection token)',
-      true,
-    );
   }
 
   private outputs(config: StageConfig): void {
@@ -215,7 +209,7 @@ export class ProvisionerStack extends Stack {
     );
     output(
       OUTPUT_KEYS.integrationConsumerPolicyArn,
-      this.secrets.integrationConsumerPolicy.managedPolicyArn,
+      (parameters?.integrationConsumerPolicy ?? this.secrets.integrationConsumerPolicy).managedPolicyArn,
       'Managed policy to attach to roles that read integration access tokens (full PMS access), and only to those',
       true,
     );

@@ -28,7 +28,6 @@ export const OUTPUT_KEYS = {
   tokenStore: 'TokenStore',
   connectionParameterPath: 'ConnectionParameterPath',
   integrationParameterPath: 'IntegrationParameterPath',
-  integrationParametersConsumerPolicyArn: 'IntegrationParametersConsumerPolicyArn',
 } as const;
 
 /**

@@ -283,7 +283,7 @@ describe.each(STAGE_NAMES)('parameter-store layout, stage %s', (stage) => {
       return policies[ref]?.Properties as Json;
     };
     const connectionPolicy = policyOf(OUTPUT_KEYS.consumerPolicyArn);
-    const integrationPolicy = policyOf(OUTPUT_KEYS.integrationParametersConsumerPolicyArn);
+    const integrationPolicy = policyOf(OUTPUT_KEYS.integrationConsumerPolicyArn);
     expect(connectionPolicy.ManagedPolicyName).toBe(`${prefix}-connection-parameters-read`);
     expect(integrationPolicy.ManagedPolicyName).toBe(`${prefix}-integration-parameters-read`);
     for (const [policy, path] of [
@@ -305,7 +305,7 @@ describe.each(STAGE_NAMES)('parameter-store layout, stage %s', (stage) => {
     expect(outputs[OUTPUT_KEYS.integrationParameterPath]?.Value).toBe(`/${integrations}`);
     for (const key of [
       OUTPUT_KEYS.consumerPolicyArn,
-      OUTPUT_KEYS.integrationParametersConsumerPolicyArn,
+      OUTPUT_KEYS.integrationConsumerPolicyArn,
       OUTPUT_KEYS.connectionParameterPath,
       OUTPUT_KEYS.integrationParameterPath,
     ]) {

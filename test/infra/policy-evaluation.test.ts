@@ -6,17 +6,20 @@
  * for KMS calls) and for each exported managed policy, every call the code makes must be allowed
  * and every call in the denied list must be denied.
  *
- * Adding a token layout (Parameter Store, issue 12): synthesize it (`synth({ stage, tokenStore:
- * 'parameter-store' })`), write a function like `secretsManagerLayout` returning its Expectations
- * per principal (e.g. poll-account `ssm:PutParameter` on `parameter(`/${prefix}/connections/con_x`)`,
- * kms:GenerateDataKey with `viaParameterStore(...)`; the consumer policy denied `ssm:GetParameter` on
- * `/${prefix}/integrations/int_x`), and add it to LAYOUTS. The resolver and the evaluation are shared.
+ * Each token layout is an entry of LAYOUTS: how to synthesize it, its principals (functions and
+ * exported policies by logical id prefix) and their Expectations. The Parameter Store layout's
+ * table is in policy-expectations-parameter-store.ts. The resolver and the evaluation are shared.
  */
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { resolveStageConfig, STAGE_NAMES, type StageConfig } from '../../infra/config/stages.js';
-import { type Json, logicalId, synthStage } from './synth.js';
+import {
+  PARAMETER_STORE_FUNCTION_IDS,
+  PARAMETER_STORE_POLICY_IDS,
+  parameterStoreLayout,
+} from './policy-expectations-parameter-store.js';
+import { type Json, logicalId, synth, synthStage } from './synth.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -411,11 +414,15 @@ const MANAGED_POLICY_IDS: Record<string, string> = {
   'integration consumer policy': 'SecretsIntegrationConsumerPolicy',
 };
 
-function principalsOf(template: Template): Map<string, Principal> {
+function principalsOf(
+  template: Template,
+  functionIds: Record<string, string> = FUNCTION_IDS,
+  policyIds: Record<string, string> = MANAGED_POLICY_IDS,
+): Map<string, Principal> {
   const resolver = new Resolver(template);
   const principals = new Map<string, Principal>();
   const functions = template.findResources('AWS::Lambda::Function');
-  for (const [name, prefix] of Object.entries(FUNCTION_IDS)) {
+  for (const [name, prefix] of Object.entries(functionIds)) {
     const [, fn] = Object.entries(functions).find(([id]) => id.startsWith(prefix)) ?? [];
     if (!fn) throw new Error(`no function ${prefix}*`);
     const roleId: string = fn.Properties.Role['Fn::GetAtt'][0];
@@ -425,7 +432,7 @@ function principalsOf(template: Template): Map<string, Principal> {
       policies: policiesOfRole(template, resolver, roleId),
     });
   }
-  for (const [name, prefix] of Object.entries(MANAGED_POLICY_IDS)) {
+  for (const [name, prefix] of Object.entries(policyIds)) {
     const id = logicalId(template, 'AWS::IAM::ManagedPolicy', prefix);
     const document = template.toJSON().Resources[id].Properties.PolicyDocument;
     principals.set(name, {
@@ -463,6 +470,9 @@ function layoutNames(template: Template): LayoutNames {
 interface Layout {
   name: string;
   synth: (stage: string) => Template;
+  /** The principals evaluated: function name -> logical id prefix; exported policy -> its logical id prefix. */
+  functions: Record<string, string>;
+  policies: Record<string, string>;
   expectations: (config: StageConfig, template: Template) => Record<string, Expectations>;
 }
 
@@ -470,20 +480,35 @@ const LAYOUTS: Layout[] = [
   {
     name: 'Secrets Manager',
     synth: (stage) => synthStage(stage).template,
+    functions: FUNCTION_IDS,
+    policies: MANAGED_POLICY_IDS,
     expectations: (config, template) => secretsManagerLayout(config, layoutNames(template)),
+  },
+  {
+    name: 'Parameter Store',
+    synth: (stage) => synth({ stage, tokenStore: 'parameter-store' }).template,
+    functions: PARAMETER_STORE_FUNCTION_IDS,
+    policies: PARAMETER_STORE_POLICY_IDS,
+    expectations: (config, template) =>
+      parameterStoreLayout({
+        ...layoutNames(template),
+        account: ACCOUNT,
+        region: REGION,
+        resourcePrefix: config.resourcePrefix,
+      }),
   },
 ];
 
 describe.each(LAYOUTS)('least privilege, evaluated: $name layout', (layout) => {
   describe.each(STAGE_NAMES)('stage %s', (stage) => {
     const template = layout.synth(stage);
-    const principals = principalsOf(template);
+    const principals = principalsOf(template, layout.functions, layout.policies);
     const keys = keyPoliciesOf(template);
     const table = layout.expectations(resolveStageConfig(stage), template);
 
     it('evaluates every function and every exported policy', () => {
       expect(Object.keys(table).sort()).toEqual(
-        [...Object.keys(FUNCTION_IDS), ...Object.keys(MANAGED_POLICY_IDS)].sort(),
+        [...Object.keys(layout.functions), ...Object.keys(layout.policies)].sort(),
       );
     });
 
@@ -492,9 +517,16 @@ describe.each(LAYOUTS)('least privilege, evaluated: $name layout', (layout) => {
         const principal = principals.get(name) as Principal;
         const label = (c: Call) => {
           const on = c.resource.replace(/^arn:aws:[^:]+:[^:]*:\d*:/, '');
-          const secretArn = c.context?.['kms:EncryptionContext:SecretARN'];
-          const via = c.context?.['kms:ViaService'] ? 'via Secrets Manager' : 'directly';
-          const forSecret = secretArn ? ` for ${String(secretArn).replace(/^.*:secret:/, '')} ${via}` : '';
+          const secretArn =
+            c.context?.['kms:EncryptionContext:SecretARN'] ??
+            c.context?.['kms:EncryptionContext:PARAMETER_ARN'];
+          const service = String(c.context?.['kms:ViaService'] ?? '').startsWith('ssm.')
+            ? 'Parameter Store'
+            : 'Secrets Manager';
+          const via = c.context?.['kms:ViaService'] ? `via ${service}` : 'directly';
+          const forSecret = secretArn
+            ? ` for ${String(secretArn).replace(/^.*:secret:|^.*:parameter/, '')} ${via}`
+            : '';
           return `${c.action} on ${on}${forSecret} (${c.why})`;
         };
         it.each(expectations.allowed.map((c) => [label(c), c] as const))('allows %s', async (_, call) => {

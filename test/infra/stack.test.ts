@@ -600,7 +600,6 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
         OUTPUT_KEYS.tokenStore,
         OUTPUT_KEYS.connectionParameterPath,
         OUTPUT_KEYS.integrationParameterPath,
-        OUTPUT_KEYS.integrationParametersConsumerPolicyArn,
       ];
       expect(Object.keys(outputs).sort()).toEqual(
         Object.values(OUTPUT_KEYS)
