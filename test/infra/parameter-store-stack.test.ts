@@ -260,6 +260,15 @@ describe.each(STAGE_NAMES)('parameter-store layout, stage %s', (stage) => {
     expect(resources).toEqual([{ 'Fn::GetAtt': [sweepId, 'Arn'] }]);
   });
 
+  it('alarms on the sweep failing', () => {
+    const sweepId = logicalId(template, 'AWS::Lambda::Function', 'TokenSweepSweepTokensFunction');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: sweepId } }],
+    });
+  });
+
   it('the sweep lists parameters and deletes under the deleted path only, decrypting nothing', () => {
     const statements = statementsOfFunction(template, 'TokenSweepSweepTokensFunction');
     expect(ssmStatements(statements)).toEqual([
