@@ -40,7 +40,7 @@ const flag = z.preprocess(
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional());
 
-export const TOKEN_STORES = ['secrets-manager', 'parameter-store'] as const;
+const TOKEN_STORES = ['secrets-manager', 'parameter-store'] as const;
 export const PARAMETER_TIERS = ['Intelligent-Tiering', 'Standard', 'Advanced'] as const;
 
 /**
