@@ -159,6 +159,13 @@ const stageConfigSchema = z
         message: `must be at least pollRateMinutes (${config.pollRateMinutes})`,
       });
     }
+    if (config.parameterHighThroughput && config.tokenStore !== 'parameter-store') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['parameterHighThroughput'],
+        message: 'only applies together with tokenStore parameter-store',
+      });
+    }
     if (config.clientTokenSecretKmsKeyArn && !config.clientTokenSecretArn) {
       ctx.addIssue({
         code: 'custom',

@@ -331,6 +331,9 @@ describe('parameterHighThroughput', () => {
     expect(() => resolveStageConfig('demo', { parameterHighThroughput: 'maybe' })).toThrow(
       'parameterHighThroughput: must be true or false (got "maybe")',
     );
+    expect(() => resolveStageConfig('demo', { parameterHighThroughput: 'true' })).toThrow(
+      'parameterHighThroughput: only applies together with tokenStore parameter-store (got "true")',
+    );
   });
 
   it('turns on higher throughput on deployment, never off, with only that permission; cdk-nag clean', () => {
