@@ -6,8 +6,12 @@ import {
   secretsManagerClient,
   sqsClient,
 } from '../adapters/aws/aws-clients.js';
+import { DynamoAccountStore } from '../adapters/aws/dynamo-account-store.js';
 import { getDocumentClient, resetDocumentClients } from '../adapters/aws/dynamo-client.js';
-import { DynamoStateStore } from '../adapters/aws/dynamo-state-store.js';
+import { DynamoConnectionStore } from '../adapters/aws/dynamo-connection-store.js';
+import { DynamoIntegrationStore } from '../adapters/aws/dynamo-integration-store.js';
+import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store.js';
+import { DynamoTable } from '../adapters/aws/dynamo-table.js';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
 import { SecretsManagerIntegrationTokenVault } from '../adapters/aws/secrets-manager-integration-token-vault.js';
 import {
@@ -94,17 +98,32 @@ function portLogger(): Logger {
   return observability().logger;
 }
 
-function stateStore(tableName: string): DynamoStateStore {
+/**
+ * The state table, for the store parts a function's use cases call (dynamo-state-store.ts composes
+ * all four for the CLI and tests): each *Deps builds only its own, so its bundle carries only their code.
+ */
+function stateTable(tableName: string): { table: DynamoTable } {
   // The SDK reads AWS_ENDPOINT_URL_DYNAMODB itself (DynamoDB Local in tests); see dynamo-client.ts.
-  return new DynamoStateStore({ client: getDocumentClient(), tableName });
+  return { table: new DynamoTable({ client: getDocumentClient(), tableName }) };
+}
+
+/** The named methods of a store part, bound to it: a function's store is made of the methods its use cases call. */
+function methodsOf<T extends object, K extends keyof T>(part: T, ...names: K[]): Pick<T, K> {
+  return Object.fromEntries(
+    names.map((name) => [name, (part[name] as (...args: unknown[]) => unknown).bind(part)]),
+  ) as Pick<T, K>;
 }
 
 export function schedulePollsDeps(env: NodeJS.ProcessEnv = process.env): SchedulePollsDeps {
   let deps = cache.schedulePolls;
   if (deps === undefined) {
     const e = parseEnv(schedulePollsEnvSchema, env);
+    const state = stateTable(e.TABLE_NAME);
     deps = {
-      store: stateStore(e.TABLE_NAME),
+      store: {
+        ...methodsOf(new DynamoAccountStore(state), 'listAccounts'),
+        ...methodsOf(new DynamoConnectionStore(state), 'listConnections'),
+      },
       polls: new SqsWorkQueue<PollAccountMessage>({
         client: sqsClient(),
         queueUrl: e.ACCOUNT_POLLS_QUEUE_URL,
@@ -127,8 +146,28 @@ export function schedulePollsDeps(env: NodeJS.ProcessEnv = process.env): Schedul
 export function pollAccountDeps(env: NodeJS.ProcessEnv = process.env): Promise<PollAccountDeps> {
   return cached('pollAccount', async () => {
     const e = parseEnv(pollAccountEnvSchema, env);
+    const state = stateTable(e.TABLE_NAME);
+    const connections = new DynamoConnectionStore(state);
     return {
       ...(await mewsDeps(e)),
+      store: {
+        ...methodsOf(
+          new DynamoAccountStore(state),
+          'getAccountView',
+          'clearAccountHold',
+          'placeAccountHold',
+          'changeAccountAccess',
+        ),
+        ...methodsOf(
+          connections,
+          'recordDiscoveries',
+          'updateMissingPolls',
+          'listMembershipsOf',
+          'getConnection',
+          'leaveConnection',
+          'removeConnection',
+        ),
+      },
       syncs: new SqsWorkQueue<SyncConnectionMessage>({
         client: sqsClient(),
         queueUrl: e.CONNECTION_SYNCS_QUEUE_URL,
@@ -142,7 +181,25 @@ export function pollAccountDeps(env: NodeJS.ProcessEnv = process.env): Promise<P
 }
 
 export function syncConnectionDeps(env: NodeJS.ProcessEnv = process.env): Promise<SyncConnectionDeps> {
-  return cached('syncConnection', async () => mewsDeps(parseEnv(syncConnectionEnvSchema, env)));
+  return cached('syncConnection', async () => {
+    const e = parseEnv(syncConnectionEnvSchema, env);
+    const state = stateTable(e.TABLE_NAME);
+    return {
+      ...(await mewsDeps(e)),
+      store: {
+        ...methodsOf(
+          new DynamoConnectionStore(state),
+          'getConnection',
+          'updateConnection',
+          'markMembershipSynced',
+          'markMembershipsPending',
+          'getSnapshot',
+          'recordProvisioned',
+        ),
+        ...methodsOf(new DynamoOutboxStore(state), 'appendEvents'),
+      },
+    };
+  });
 }
 
 export function relayOutboxDeps(env: NodeJS.ProcessEnv = process.env): RelayOutboxDeps {
@@ -150,7 +207,7 @@ export function relayOutboxDeps(env: NodeJS.ProcessEnv = process.env): RelayOutb
   if (deps === undefined) {
     const e = parseEnv(relayOutboxEnvSchema, env);
     deps = {
-      store: stateStore(e.TABLE_NAME),
+      store: new DynamoOutboxStore(stateTable(e.TABLE_NAME)),
       publisher: new EventBridgePublisher({
         client: eventBridgeClient(),
         eventBusName: e.EVENT_BUS_NAME,
@@ -191,10 +248,13 @@ export function webhookDeps(env: NodeJS.ProcessEnv = process.env): Promise<Webho
         `the integration webhook secret ${e.INTEGRATION_WEBHOOK_SECRET_ARN} must be at least ${MIN_WEBHOOK_SECRET_LENGTH} URL-safe characters (A-Z a-z 0-9 . _ ~ -)`,
       );
     }
-    const store = stateStore(e.TABLE_NAME);
+    const state = stateTable(e.TABLE_NAME);
     return {
       notifications: {
-        store,
+        store: {
+          ...methodsOf(new DynamoAccountStore(state), 'listAccounts'),
+          ...methodsOf(new DynamoConnectionStore(state), 'getConnection', 'listMembershipsOf'),
+        },
         polls: new SqsWorkQueue<PollAccountMessage>({
           client: sqsClient(),
           queueUrl: e.ACCOUNT_POLLS_QUEUE_URL,
@@ -207,7 +267,7 @@ export function webhookDeps(env: NodeJS.ProcessEnv = process.env): Promise<Webho
         clientTokenMatches: secretMatcher(clientToken),
       },
       integrations: {
-        integrations: store,
+        integrations: new DynamoIntegrationStore(state),
         // tokenStore parameter-store (shared/composition/token-store.ts), else Secrets Manager.
         vault:
           parameterStoreVault(e) ??
@@ -234,13 +294,12 @@ export function webhookDeps(env: NodeJS.ProcessEnv = process.env): Promise<Webho
   });
 }
 
-/** What poll-account and sync-connection share: state, Mews (client token read here), the vault. */
-async function mewsDeps(e: SyncConnectionEnv): Promise<SyncConnectionDeps> {
+/** What poll-account and sync-connection share: Mews (client token read here), the vault. */
+async function mewsDeps(e: SyncConnectionEnv): Promise<Omit<SyncConnectionDeps, 'store'>> {
   const logger = portLogger();
   const secrets = secretsManagerClient();
   const clientToken = await readClientToken(secrets, e.MEWS_CLIENT_TOKEN_SECRET_ARN);
   return {
-    store: stateStore(e.TABLE_NAME),
     // Every call ends by the deadline of the record in progress (see sqs-record-handler.ts).
     mews: new ChannelManagerClient({
       platformAddress: e.MEWS_PLATFORM_ADDRESS,

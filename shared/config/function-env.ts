@@ -1,4 +1,4 @@
-import { DEFAULT_CONNECTOR_CLIENT_NAME } from '../adapters/mews-connector/connector-client.js';
+import { DEFAULT_CONNECTOR_CLIENT_NAME } from '../adapters/mews-connector/client-name.js';
 import * as z from '../lib/zod-mini.js';
 
 /**

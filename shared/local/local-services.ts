@@ -13,10 +13,8 @@ import { FileTokenVault } from '../adapters/local/file-token-vault.js';
 import { InProcessQueue } from '../adapters/local/in-process-queue.js';
 import { type DeliveredEvent, JsonlEventSink } from '../adapters/local/jsonl-event-sink.js';
 import { stderrLogger } from '../adapters/local/stderr-logger.js';
-import {
-  ConnectorClient,
-  DEFAULT_CONNECTOR_CLIENT_NAME,
-} from '../adapters/mews-connector/connector-client.js';
+import { DEFAULT_CONNECTOR_CLIENT_NAME } from '../adapters/mews-connector/client-name.js';
+import { ConnectorClient } from '../adapters/mews-connector/connector-client.js';
 import { ConfigError, type LocalConfig } from '../config/local-config.js';
 import type { MewsEnvironment } from '../domain/events/event-parts.js';
 import { secretMatcher } from '../lib/secret-matcher.js';

@@ -2,7 +2,7 @@ import { connectionIdFromToken } from '../domain/identity.js';
 import type { AccountId, ConnectionId } from '../domain/model.js';
 import * as z from '../lib/zod-mini.js';
 import type { PollAccountMessage, SyncConnectionMessage } from '../ports/work-queue.js';
-import type { UseCaseDeps } from './use-case-deps.js';
+import type { StoreSlice } from './use-case-deps.js';
 
 /** Mews' change notification types, by code. */
 const CHANGE_NOTIFICATION_TYPES = ['created', 'updated', 'activated', 'deactivated', 'deleted'] as const;
@@ -36,7 +36,10 @@ export type ChangeNotificationOutcome =
       polls: number;
     };
 
-export type ChangeNotificationDeps = Pick<UseCaseDeps, 'store' | 'polls' | 'syncs' | 'logger'> & {
+export type ChangeNotificationDeps = StoreSlice<
+  'polls' | 'syncs' | 'logger',
+  'getConnection' | 'listAccounts' | 'listMembershipsOf'
+> & {
   /** Constant-time check of the presented client token against the channel manager's own. */
   clientTokenMatches: (candidate: unknown) => boolean;
 };

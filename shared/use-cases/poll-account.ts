@@ -6,7 +6,7 @@ import { packBatches } from '../lib/batches.js';
 import { mapLimit } from '../lib/map-limit.js';
 import { MewsRefusal } from '../ports/mews-failure.js';
 import { settleMissing } from './settle-missing.js';
-import { DEFAULT_POLICY, type UseCaseDeps } from './use-case-deps.js';
+import { DEFAULT_POLICY, type StoreSlice } from './use-case-deps.js';
 
 export type PollOutcome =
   | { status: 'unknown-account' }
@@ -22,9 +22,18 @@ export type PollOutcome =
       removed: number;
     };
 
-type Deps = Pick<
-  UseCaseDeps,
-  'store' | 'mews' | 'vault' | 'syncs' | 'clock' | 'logger' | 'environment' | 'policy'
+type Deps = StoreSlice<
+  'mews' | 'vault' | 'syncs' | 'clock' | 'logger' | 'environment' | 'policy',
+  | 'getAccountView'
+  | 'recordDiscoveries'
+  | 'updateMissingPolls'
+  | 'clearAccountHold'
+  | 'placeAccountHold'
+  | 'changeAccountAccess'
+  | 'listMembershipsOf'
+  | 'getConnection'
+  | 'leaveConnection'
+  | 'removeConnection'
 >;
 
 /** Secrets Manager calls in flight at once while storing a big account's new tokens. */

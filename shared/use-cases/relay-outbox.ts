@@ -1,8 +1,11 @@
 import { capText } from '../domain/events/event-parts.js';
 import type { OutboxEvent } from '../domain/model.js';
-import type { UseCaseDeps } from './use-case-deps.js';
+import type { StoreSlice } from './use-case-deps.js';
 
-type Deps = Pick<UseCaseDeps, 'store' | 'publisher' | 'clock' | 'logger'>;
+type Deps = StoreSlice<
+  'publisher' | 'clock' | 'logger',
+  'markEventsPublished' | 'markEventsDeadLettered' | 'listPendingEvents'
+>;
 
 export interface RelayOutcome {
   published: number;

@@ -1,8 +1,8 @@
 import { systemClock } from '../ports/clock.js';
 import { scheduleRefreshes } from './schedule-refreshes.js';
-import type { UseCaseDeps } from './use-case-deps.js';
+import type { StoreSlice, UseCaseDeps } from './use-case-deps.js';
 
-type Deps = Pick<UseCaseDeps, 'store' | 'polls' | 'logger'> &
+type Deps = StoreSlice<'polls' | 'logger', 'listAccounts' | 'listConnections'> &
   Partial<Pick<UseCaseDeps, 'syncs' | 'clock'>> & {
     /** Also queue this cycle's share of configuration refreshes (needs `syncs`). */
     refresh?: { intervalMs: number; windowMs: number } | undefined;

@@ -1,7 +1,7 @@
 import type { Connection } from '../domain/model.js';
-import type { UseCaseDeps } from './use-case-deps.js';
+import type { StoreSlice } from './use-case-deps.js';
 
-type Deps = Pick<UseCaseDeps, 'store' | 'syncs' | 'logger'>;
+type Deps = StoreSlice<'syncs' | 'logger', 'listConnections'>;
 
 /**
  * Queues a configuration check for the connections whose turn falls in this window. Each

@@ -1,11 +1,14 @@
 import { decideMissing } from '../domain/lifecycle/connection-lifecycle.js';
 import type { AccountId, ConnectionId } from '../domain/model.js';
-import { DEFAULT_POLICY, type UseCaseDeps } from './use-case-deps.js';
+import { DEFAULT_POLICY, type StoreSlice } from './use-case-deps.js';
 
 /** Decisions made again after a stale write before giving up until the next poll. */
 const SETTLE_ATTEMPTS = 3;
 
-type Deps = Pick<UseCaseDeps, 'store' | 'vault' | 'clock' | 'logger' | 'environment' | 'policy'>;
+type Deps = StoreSlice<
+  'vault' | 'clock' | 'logger' | 'environment' | 'policy',
+  'listMembershipsOf' | 'getConnection' | 'leaveConnection' | 'removeConnection'
+>;
 
 /**
  * Settles a connection `accountId` has confirmed missing, as decideMissing says: this account's

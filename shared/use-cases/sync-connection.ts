@@ -8,7 +8,7 @@ import {
 import type { AccountId, Connection, ConnectionId } from '../domain/model.js';
 import type { Configuration } from '../mews/configuration.schema.js';
 import { MewsRefusal } from '../ports/mews-failure.js';
-import type { UseCaseDeps } from './use-case-deps.js';
+import type { StoreSlice } from './use-case-deps.js';
 
 export type SyncOutcome =
   | { status: 'unknown-connection' }
@@ -20,7 +20,16 @@ export type SyncOutcome =
   | { status: 'changed'; events: string[] }
   | { status: 'stale' };
 
-type Deps = Pick<UseCaseDeps, 'store' | 'mews' | 'vault' | 'clock' | 'logger' | 'environment'>;
+type Deps = StoreSlice<
+  'mews' | 'vault' | 'clock' | 'logger' | 'environment',
+  | 'getConnection'
+  | 'updateConnection'
+  | 'markMembershipSynced'
+  | 'markMembershipsPending'
+  | 'getSnapshot'
+  | 'appendEvents'
+  | 'recordProvisioned'
+>;
 
 /**
  * Checks a connection against Mews and moves it along its lifecycle as decideSync says

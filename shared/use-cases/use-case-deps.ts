@@ -33,3 +33,13 @@ export interface UseCaseDeps {
   /** Random ids (registrations); a simulation passes a seeded one. Defaults to randomUUID. */
   newId?: () => string;
 }
+
+/**
+ * A use case's slice of UseCaseDeps with its store narrowed to the methods it calls, so a
+ * function's composition root builds only the store parts those methods live on (a bundle then
+ * carries only their code).
+ */
+export type StoreSlice<K extends Exclude<keyof UseCaseDeps, 'store'>, M extends keyof StateStore> = Pick<
+  UseCaseDeps,
+  K
+> & { store: Pick<StateStore, M> };

@@ -5,6 +5,7 @@ import type { MewsOperation } from '../../mews/errors.js';
 import { HttpTransport, type HttpTransportOptions } from '../../mews/http-transport.js';
 import type { ConnectorApi } from '../../ports/connector-api.js';
 import { type Logger, silentLogger } from '../../ports/logger.js';
+import { DEFAULT_CONNECTOR_CLIENT_NAME } from './client-name.js';
 
 /**
  * Mews' Connector API, `configuration/get` only: `POST {platform}/api/connector/v1/configuration/get`
@@ -13,9 +14,6 @@ import { type Logger, silentLogger } from '../../ports/logger.js';
  * (timeouts, jittered retries, Retry-After, size cap); the Connector API reports errors with HTTP
  * statuses (400/401/403 permanent, 408/429/5xx transient), which the transport classifies already.
  */
-
-/** The default `Client` value: unique to this application, with its version. */
-export const DEFAULT_CONNECTOR_CLIENT_NAME = 'Mews Connection Provisioner 0.1.0';
 
 /**
  * The webhook that calls this must answer Mews within 5 s: short attempts, one retry, and a budget
