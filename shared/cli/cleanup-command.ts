@@ -14,16 +14,29 @@ import {
   ListSecretsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import {
+  DeleteParametersCommand,
+  DescribeParametersCommand,
+  type DescribeParametersCommandOutput,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { type CliIo, EXIT, json, UsageError } from './cli-io.js';
 import { CommandFailure } from './command-failure.js';
 
 /** Token secrets go with Secrets Manager's shortest recovery window: a mistaken cleanup can be undone. */
 const TOKEN_RECOVERY_DAYS = 7;
 
+/** DescribeParameters' page size limit, DeleteParameters' batch limit. */
+const DESCRIBE_PAGE = 50;
+const DELETE_BATCH = 10;
+
 /** One thing a destroyed stack left: what cleanup does with it. */
 interface Leftover {
-  kind: 'event archive' | 'event bus' | 'secret' | 'token secret';
+  kind: 'event archive' | 'event bus' | 'secret' | 'token secret' | 'token parameters';
+  /** The resource's name; for token parameters, the path they are under. */
   name: string;
+  /** Token parameters: how many are under the path. */
+  count?: number;
   action: 'delete now' | `delete in ${number} days` | 'keep';
   /** Why it is kept, or what deleting it means for the next deployment. */
   note?: string;
@@ -44,11 +57,14 @@ export async function cleanupCommand(
   const cloudFormation = new CloudFormationClient({});
   const eventBridge = new EventBridgeClient({});
   const secretsManager = new SecretsManagerClient({});
+  const ssm = new SSMClient({});
   try {
     await requireDestroyed(cloudFormation, stack);
+    // The destroyed stack's outputs are gone, so its token layout is unknown: both are looked at.
     const leftovers = [
       ...(await eventLeftovers(eventBridge, stack)),
       ...(await secretLeftovers(secretsManager, stack)),
+      ...(await parameterLeftovers(ssm, stack)),
     ];
     const blocking = leftovers.filter((l) => l.action === 'keep');
 
@@ -113,6 +129,7 @@ export async function cleanupCommand(
     cloudFormation.destroy();
     eventBridge.destroy();
     secretsManager.destroy();
+    ssm.destroy();
   }
 }
 
@@ -213,6 +230,71 @@ async function secretLeftovers(client: SecretsManagerClient, stack: string): Pro
   return found;
 }
 
+/**
+ * The Parameter Store layout's token parameters (created at run time, so no stack resource): live
+ * connection and access tokens, and those the vault moved under `deleted/` for its sweep, which
+ * went with the stack. Listed without their values (DescribeParameters: no KMS use). Parameter
+ * Store has no recovery window, so these are deleted at once.
+ */
+async function parameterLeftovers(client: SSMClient, stack: string): Promise<Leftover[]> {
+  const found: Leftover[] = [];
+  const paths = [
+    [`/${stack}/connections/`, 'connection tokens'],
+    [`/${stack}/integrations/`, 'Connector API access tokens'],
+    [`/${stack}/deleted/`, 'tokens removed within their recovery window'],
+  ] as const;
+  for (const [path, what] of paths) {
+    const names = await parameterNames(client, path);
+    if (names.length === 0) continue;
+    found.push({
+      kind: 'token parameters',
+      name: path,
+      count: names.length,
+      action: 'delete now',
+      note: `${what}; Parameter Store has no recovery window: they cannot be restored`,
+      run: () => deleteParameters(client, names),
+    });
+  }
+  return found;
+}
+
+async function parameterNames(client: SSMClient, path: string): Promise<string[]> {
+  const names: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    let page: DescribeParametersCommandOutput;
+    try {
+      page = await client.send(
+        new DescribeParametersCommand({
+          ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: [path.slice(0, -1)] }],
+          MaxResults: DESCRIBE_PAGE,
+          ...(NextToken ? { NextToken } : {}),
+        }),
+      );
+    } catch (error) {
+      throw new CommandFailure(
+        `could not list the token parameters under ${path} (ssm:DescribeParameters): ${(error as Error).message}; nothing was changed`,
+      );
+    }
+    for (const p of page.Parameters ?? []) if (p.Name) names.push(p.Name);
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return names;
+}
+
+/** DeleteParameters, 10 a call; one already gone (InvalidParameters) is not an error. */
+async function deleteParameters(client: SSMClient, names: string[]): Promise<void> {
+  for (let i = 0; i < names.length; i += DELETE_BATCH) {
+    try {
+      await client.send(new DeleteParametersCommand({ Names: names.slice(i, i + DELETE_BATCH) }));
+    } catch (error) {
+      throw new Error(
+        `${(error as Error).message} (${i} of the ${names.length} parameters under it were deleted)`,
+      );
+    }
+  }
+}
+
 /** Whether a Describe call finds the resource (ResourceNotFoundException: it does not exist). */
 async function exists(describe: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -224,11 +306,20 @@ async function exists(describe: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-const view = ({ kind, name, action, note }: Leftover) => ({ kind, name, action, ...(note ? { note } : {}) });
+const view = ({ kind, name, count, action, note }: Leftover) => ({
+  kind,
+  name,
+  ...(count === undefined ? {} : { count }),
+  action,
+  ...(note ? { note } : {}),
+});
 
 function lines(leftovers: Leftover[], verb?: string): string {
   return leftovers
-    .map((l) => `  ${verb ?? l.action.padEnd(16)} ${l.kind} ${l.name}${l.note ? ` (${l.note})` : ''}\n`)
+    .map((l) => {
+      const what = l.count === undefined ? `${l.kind} ${l.name}` : `${l.count} ${l.kind} under ${l.name}`;
+      return `  ${verb ?? l.action.padEnd(16)} ${what}${l.note ? ` (${l.note})` : ''}\n`;
+    })
     .join('');
 }
 

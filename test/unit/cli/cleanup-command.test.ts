@@ -16,6 +16,7 @@ import {
   ResourceNotFoundException as SecretNotFound,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { DeleteParametersCommand, DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CliIo } from '../../../shared/cli/cli-io.js';
@@ -29,11 +30,31 @@ const STACK = 'mews-provisioner-production';
 const cloudFormation = mockClient(CloudFormationClient);
 const eventBridge = mockClient(EventBridgeClient);
 const secrets = mockClient(SecretsManagerClient);
+const ssm = mockClient(SSMClient);
 
 const eventsNotFound = () => new EventsNotFound({ message: 'not found', $metadata: {} });
 const secretNotFound = () => new SecretNotFound({ message: 'not found', $metadata: {} });
 
-/** What a destroyed production stack leaves: archive, bus (no rules), both named secrets, three token secrets over two pages. */
+/** Twelve connection token parameters of the Parameter Store layout: more than one DeleteParameters batch. */
+const connectionParameters = Array.from(
+  { length: 12 },
+  (_, i) => `/${STACK}/connections/con_${i.toString(16).padStart(24, '0')}`,
+);
+const integrationParameter = `/${STACK}/integrations/int_0123456789abcdef01234567`;
+const deletedParameters = [
+  `/${STACK}/deleted/connections/con_aaaaaaaaaaaaaaaaaaaaaaaa`,
+  `/${STACK}/deleted/integrations/int_bbbbbbbbbbbbbbbbbbbbbbbb`,
+];
+const underPath = (path: string) => ({
+  ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: [path] }],
+  MaxResults: 50,
+});
+
+/**
+ * What a destroyed production stack leaves: archive, bus (no rules), both named secrets, three
+ * token secrets over two pages, and (had it run the Parameter Store layout before) token
+ * parameters: twelve connection ones over two pages, one access token, two scheduled for deletion.
+ */
 function leftBehind() {
   cloudFormation.on(DescribeStacksCommand).rejects(new Error(`Stack with id ${STACK} does not exist`));
   eventBridge.on(DescribeArchiveCommand).resolves({ ArchiveName: `${STACK}-all` });
@@ -57,6 +78,22 @@ function leftBehind() {
   eventBridge.on(DeleteArchiveCommand).resolves({});
   eventBridge.on(DeleteEventBusCommand).resolves({});
   secrets.on(DeleteSecretCommand).resolves({});
+  ssm
+    .on(DescribeParametersCommand, underPath(`/${STACK}/connections`))
+    .resolvesOnce({
+      Parameters: connectionParameters.slice(0, 7).map((Name) => ({ Name })),
+      NextToken: 'parameters-2',
+    })
+    .resolvesOnce({ Parameters: connectionParameters.slice(7).map((Name) => ({ Name })) });
+  ssm
+    .on(DescribeParametersCommand, underPath(`/${STACK}/integrations`))
+    .resolves({ Parameters: [{ Name: integrationParameter }] });
+  ssm
+    .on(DescribeParametersCommand, underPath(`/${STACK}/deleted`))
+    .resolves({ Parameters: deletedParameters.map((Name) => ({ Name })) });
+  ssm
+    .on(DeleteParametersCommand)
+    .callsFake((input: { Names: string[] }) => ({ DeletedParameters: input.Names }));
 }
 
 async function cli(args: string[]) {
@@ -80,6 +117,7 @@ const deletes = () => [
   ...eventBridge.commandCalls(DeleteArchiveCommand),
   ...eventBridge.commandCalls(DeleteEventBusCommand),
   ...secrets.commandCalls(DeleteSecretCommand),
+  ...ssm.commandCalls(DeleteParametersCommand),
 ];
 
 beforeEach(() => {
@@ -89,11 +127,13 @@ beforeEach(() => {
   cloudFormation.reset();
   eventBridge.reset();
   secrets.reset();
+  ssm.reset();
 });
 afterAll(() => {
   cloudFormation.restore();
   eventBridge.restore();
   secrets.restore();
+  ssm.restore();
   vi.unstubAllEnvs();
 });
 
@@ -116,9 +156,26 @@ describe('provisioner cleanup', () => {
       /token secret mews-provisioner-production\/integrations\/int_0123456789abcdef01234567/,
     );
     expect(stdout).not.toMatch(/ffffffff/);
+    // Parameters by count, each path saying the deletion is immediate.
+    expect(stdout).toMatch(
+      /delete now +12 token parameters under \/mews-provisioner-production\/connections\/ \(connection tokens; Parameter Store has no recovery window: they cannot be restored\)\n/,
+    );
+    expect(stdout).toMatch(
+      /delete now +1 token parameters under \/mews-provisioner-production\/integrations\/ \(Connector API access tokens; Parameter Store has no recovery window/,
+    );
+    expect(stdout).toMatch(
+      /delete now +2 token parameters under \/mews-provisioner-production\/deleted\/ \(tokens removed within their recovery window; Parameter Store has no recovery window/,
+    );
+    expect(stdout).not.toMatch(/con_000000000000000000000000/);
     expect(stdout).toMatch(/dry run: nothing was changed/);
     expect(deletes()).toEqual([]);
     expect(secrets).toHaveReceivedCommandWith(ListSecretsCommand, { NextToken: 'page-2' });
+    expect(ssm.commandCalls(DescribeParametersCommand).map((c) => c.args[0].input)).toEqual([
+      underPath(`/${STACK}/connections`),
+      { ...underPath(`/${STACK}/connections`), NextToken: 'parameters-2' },
+      underPath(`/${STACK}/integrations`),
+      underPath(`/${STACK}/deleted`),
+    ]);
   });
 
   it('--yes deletes exactly those: the named resources at once, token secrets with a 7-day recovery window', async () => {
@@ -141,9 +198,24 @@ describe('provisioner cleanup', () => {
     const [archive] = eventBridge.commandCalls(DeleteArchiveCommand);
     const [bus] = eventBridge.commandCalls(DeleteEventBusCommand);
     expect(archive && bus && archive.calledBefore(bus)).toBe(true);
+    // Parameters at once (no recovery window to ask for), ten a call.
+    expect(ssm.commandCalls(DeleteParametersCommand).map((c) => c.args[0].input)).toEqual([
+      { Names: connectionParameters.slice(0, 10) },
+      { Names: connectionParameters.slice(10) },
+      { Names: [integrationParameter] },
+      { Names: deletedParameters },
+    ]);
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({ stack: STACK, dryRun: false });
-    expect(report.deleted).toHaveLength(7); // archive, bus, two named secrets, three token secrets
+    expect(report.leftovers).toContainEqual({
+      kind: 'token parameters',
+      name: `/${STACK}/connections/`,
+      count: 12,
+      action: 'delete now',
+      note: 'connection tokens; Parameter Store has no recovery window: they cannot be restored',
+    });
+    // archive, bus, two named secrets, three token secrets, three parameter paths
+    expect(report.deleted).toHaveLength(10);
   });
 
   it('keeps a bus that subscribers still have rules on, names them, and exits 1', async () => {
@@ -182,6 +254,7 @@ describe('provisioner cleanup', () => {
     eventBridge.on(DescribeEventBusCommand).rejects(eventsNotFound());
     secrets.on(DescribeSecretCommand).rejects(secretNotFound());
     secrets.on(ListSecretsCommand).resolves({ SecretList: [] });
+    ssm.on(DescribeParametersCommand).resolves({ Parameters: [] });
     const { code, stdout } = await cli(['cleanup', '--stack', STACK]);
 
     expect(code).toBe(0);
@@ -218,5 +291,33 @@ describe('provisioner cleanup', () => {
       /could not delete the secret mews-provisioner-production\/mews-client-token: AccessDeniedException.*\(deleted before it: mews-provisioner-production-all, mews-provisioner-production\)/,
     );
     expect(secrets).toHaveReceivedCommandTimes(DeleteSecretCommand, 1);
+  });
+
+  it('stops at a failed parameter batch and says how many under its path were deleted', async () => {
+    leftBehind();
+    ssm
+      .on(DeleteParametersCommand, { Names: connectionParameters.slice(10) })
+      .rejects(new Error('ThrottlingException: Rate exceeded'));
+    const { code, stderr } = await cli(['cleanup', '--stack', STACK, '--yes']);
+
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /could not delete the token parameters \/mews-provisioner-production\/connections\/: ThrottlingException: Rate exceeded \(10 of the 12 parameters under it were deleted\) \(deleted before it: .*integrations\/int_0123456789abcdef01234567\)/,
+    );
+    expect(ssm).toHaveReceivedCommandTimes(DeleteParametersCommand, 2);
+  });
+
+  it('changes nothing when it cannot list the token parameters', async () => {
+    leftBehind();
+    ssm
+      .on(DescribeParametersCommand, underPath(`/${STACK}/integrations`))
+      .rejects(new Error('AccessDeniedException: not authorized to perform ssm:DescribeParameters'));
+    const { code, stderr } = await cli(['cleanup', '--stack', STACK, '--yes']);
+
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /could not list the token parameters under \/mews-provisioner-production\/integrations\/ \(ssm:DescribeParameters\): AccessDeniedException.*; nothing was changed/,
+    );
+    expect(deletes()).toEqual([]);
   });
 });
