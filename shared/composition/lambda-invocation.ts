@@ -50,7 +50,11 @@ export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown,
  * schema throws InvalidInputError naming the message id and the problems only: the body itself
  * (and JSON.parse's message, which quotes it) is never put in the error.
  */
-export function parseSqsMessage<S extends z.core.$ZodType>(record: SQSRecord, schema: S, what: string): z.infer<S> {
+export function parseSqsMessage<S extends z.core.$ZodType>(
+  record: SQSRecord,
+  schema: S,
+  what: string,
+): z.infer<S> {
   let body: unknown;
   try {
     body = JSON.parse(record.body);

@@ -1,6 +1,6 @@
-import * as z from '../lib/zod-mini.js';
 import { connectionIdFromToken } from '../domain/identity.js';
 import { maskEmail } from '../domain/mask-email.js';
+import * as z from '../lib/zod-mini.js';
 import type { ChannelManagerApi } from '../ports/channel-manager-api.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import { type Channel, getChannelsResponseSchema } from './channels.schema.js';
