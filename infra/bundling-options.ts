@@ -12,6 +12,15 @@ export const REQUIRE_BANNER =
 export const MAIN_FIELDS = ['module', 'main'];
 
 /**
+ * No comment block at the end of a bundle: what esbuild keeps as "legal" there is Powertools'
+ * coverage hints (`v8 ignore ... @preserve`), not licences, and the bundle is never redistributed.
+ */
+export const LEGAL_COMMENTS = 'none';
+
+/** The esbuild options the CDK bundling props have no field for (base-function.ts passes them as arguments). */
+export const ESBUILD_ARGS = { '--legal-comments': LEGAL_COMMENTS };
+
+/**
  * The same build as esbuild options, for the scripts that bundle a function outside CDK (the bundle
  * report): what `NodejsFunction` passes esbuild with the bundling props in base-function.ts.
  */
@@ -26,6 +35,7 @@ export function functionBuildOptions(projectRoot: string) {
     sourcemap: true,
     sourcesContent: false,
     banner: { js: REQUIRE_BANNER },
+    legalComments: LEGAL_COMMENTS,
     tsconfig: `${projectRoot}/tsconfig.json`,
   } as const;
 }

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/config/metric-names.js';
 import type * as z from '../../shared/lib/zod-mini.js';
-import { ESBUILD_TARGET, MAIN_FIELDS, REQUIRE_BANNER } from '../bundling-options.js';
+import { ESBUILD_ARGS, ESBUILD_TARGET, MAIN_FIELDS, REQUIRE_BANNER } from '../bundling-options.js';
 
 /** Repository root (this file is infra/constructs/base-function.ts). */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -89,6 +89,7 @@ export class BaseFunction<S extends EnvSchema> extends Construct {
         sourceMapMode: nodejs.SourceMapMode.DEFAULT,
         sourcesContent: false,
         banner: REQUIRE_BANNER,
+        esbuildArgs: ESBUILD_ARGS,
         // Bundle the SDK clients the code was tested with instead of the runtime's copy.
         bundleAwsSDK: true,
         tsconfig: `${PROJECT_ROOT}tsconfig.json`,

@@ -11,6 +11,7 @@ import { getDocumentClient, resetDocumentClients } from '../adapters/aws/dynamo-
 import { DynamoConnectionStore } from '../adapters/aws/dynamo-connection-store.js';
 import { DynamoIntegrationStore } from '../adapters/aws/dynamo-integration-store.js';
 import { DynamoOutboxStore } from '../adapters/aws/dynamo-outbox-store.js';
+import * as reads from '../adapters/aws/dynamo-state-reads.js';
 import { DynamoTable } from '../adapters/aws/dynamo-table.js';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
 import { SecretsManagerIntegrationTokenVault } from '../adapters/aws/secrets-manager-integration-token-vault.js';
@@ -33,6 +34,7 @@ import {
   webhookEnvSchema,
 } from '../config/function-env.js';
 import { METRICS_NAMESPACE } from '../config/metric-names.js';
+import type { ConnectionId } from '../domain/model.js';
 import { secretMatcher } from '../lib/secret-matcher.js';
 import { ChannelManagerClient } from '../mews/channel-manager-client.js';
 import { systemClock } from '../ports/clock.js';
@@ -100,7 +102,8 @@ function portLogger(): Logger {
 
 /**
  * The state table, for the store parts a function's use cases call (dynamo-state-store.ts composes
- * all four for the CLI and tests): each *Deps builds only its own, so its bundle carries only their code.
+ * all four for the CLI and tests) and for its plain reads (dynamo-state-reads.ts): each *Deps
+ * builds only its own, so its bundle carries only their code.
  */
 function stateTable(tableName: string): { table: DynamoTable } {
   // The SDK reads AWS_ENDPOINT_URL_DYNAMODB itself (DynamoDB Local in tests); see dynamo-client.ts.
@@ -121,8 +124,8 @@ export function schedulePollsDeps(env: NodeJS.ProcessEnv = process.env): Schedul
     const state = stateTable(e.TABLE_NAME);
     deps = {
       store: {
-        ...methodsOf(new DynamoAccountStore(state), 'listAccounts'),
-        ...methodsOf(new DynamoConnectionStore(state), 'listConnections'),
+        listAccounts: () => reads.listAccounts(state.table),
+        listConnections: () => reads.listConnections(state.table),
       },
       polls: new SqsWorkQueue<PollAccountMessage>({
         client: sqsClient(),
@@ -252,8 +255,9 @@ export function webhookDeps(env: NodeJS.ProcessEnv = process.env): Promise<Webho
     return {
       notifications: {
         store: {
-          ...methodsOf(new DynamoAccountStore(state), 'listAccounts'),
-          ...methodsOf(new DynamoConnectionStore(state), 'getConnection', 'listMembershipsOf'),
+          listAccounts: () => reads.listAccounts(state.table),
+          getConnection: (id: ConnectionId) => reads.getConnection(state.table, id),
+          listMembershipsOf: (id: ConnectionId) => reads.listMembershipsOf(state.table, id),
         },
         polls: new SqsWorkQueue<PollAccountMessage>({
           client: sqsClient(),

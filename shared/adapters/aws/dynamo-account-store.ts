@@ -11,6 +11,7 @@ import type {
 import { mapLimit } from '../../lib/map-limit.js';
 import type { AccountStore, AccountView } from '../../ports/account-store.js';
 import { MAX_TRANSACTION_ITEMS } from '../../ports/store-errors.js';
+import { listAccounts } from './dynamo-state-reads.js';
 import {
   CHUNK_CONCURRENCY,
   type DynamoTable,
@@ -19,7 +20,7 @@ import {
   NOT_EXISTS,
 } from './dynamo-table.js';
 import { accountFromItem, accountToItem, membershipFromItem } from './state-items.js';
-import { ACCOUNTS_PARTITION, ITEM_TYPE, keys } from './state-table.js';
+import { ITEM_TYPE, keys } from './state-table.js';
 
 /** AccountStore on the state table: the account item, and its memberships when it is removed. */
 export class DynamoAccountStore implements AccountStore {
@@ -90,8 +91,8 @@ export class DynamoAccountStore implements AccountStore {
     return item ? accountFromItem(item) : undefined;
   }
 
-  async listAccounts(): Promise<Account[]> {
-    return (await this.#table.queryByType(ACCOUNTS_PARTITION)).map(accountFromItem);
+  listAccounts(): Promise<Account[]> {
+    return listAccounts(this.#table);
   }
 
   async getAccountView(id: AccountId): Promise<AccountView | undefined> {

@@ -14,6 +14,7 @@ import {
   MAX_TRANSACTION_ITEMS,
   SnapshotTooLargeError,
 } from '../../ports/store-errors.js';
+import { getConnection, listConnections, listMembershipsOf } from './dynamo-state-reads.js';
 import {
   CHUNK_CONCURRENCY,
   type DynamoTable,
@@ -23,21 +24,8 @@ import {
   versionCondition,
   withMember,
 } from './dynamo-table.js';
-import {
-  connectionFromItem,
-  membershipFromItem,
-  newConnectionItem,
-  newMembershipItem,
-} from './state-items.js';
-import {
-  CONNECTIONS_PARTITION,
-  EVENTS_BY_SUBJECT_INDEX,
-  ITEM_TYPE,
-  keys,
-  MAX_SNAPSHOT_BYTES,
-  SNAPSHOT_HISTORY,
-  SNAPSHOT_PREFIX,
-} from './state-table.js';
+import { membershipFromItem, newConnectionItem, newMembershipItem } from './state-items.js';
+import { ITEM_TYPE, keys, MAX_SNAPSHOT_BYTES, SNAPSHOT_HISTORY, SNAPSHOT_PREFIX } from './state-table.js';
 
 /** Two items per discovery (membership and connection) must share a transaction. */
 const DISCOVERIES_PER_TRANSACTION = MAX_TRANSACTION_ITEMS / 2;
@@ -106,26 +94,18 @@ export class DynamoConnectionStore implements ConnectionStore {
     await this.#table.updateIfExists(this.#membershipSynced(accountId, connectionId));
   }
 
-  async listMembershipsOf(connectionId: ConnectionId): Promise<Membership[]> {
-    const items = await this.#table.queryAll({
-      TableName: this.#table.name,
-      IndexName: EVENTS_BY_SUBJECT_INDEX.indexName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': EVENTS_BY_SUBJECT_INDEX.partitionKey },
-      ExpressionAttributeValues: { ':pk': keys.membersOf(connectionId) },
-    });
-    return items.map(membershipFromItem);
+  listMembershipsOf(connectionId: ConnectionId): Promise<Membership[]> {
+    return listMembershipsOf(this.#table, connectionId);
   }
 
   // ---- connections ----
 
-  async getConnection(id: ConnectionId): Promise<Connection | undefined> {
-    const item = await this.#table.get(keys.connection(id));
-    return item ? connectionFromItem(item) : undefined;
+  getConnection(id: ConnectionId): Promise<Connection | undefined> {
+    return getConnection(this.#table, id);
   }
 
-  async listConnections(): Promise<Connection[]> {
-    return (await this.#table.queryByType(CONNECTIONS_PARTITION)).map(connectionFromItem);
+  listConnections(): Promise<Connection[]> {
+    return listConnections(this.#table);
   }
 
   /**
