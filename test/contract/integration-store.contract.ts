@@ -27,7 +27,7 @@ export function integration(overrides: Partial<Integration> = {}): Integration {
     createdUtc: '2026-01-01T00:00:00Z',
     recordedAt: '2026-01-01T00:00:01.000Z',
     changedAt: null,
-    secretRef: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:prefix/${id}-AbCdEf`,
+    secretRef: `prefix/integrations/${id}`,
     enterpriseConfiguration: {
       id: 'ent-1',
       name: 'Sample Hostel',
@@ -144,9 +144,14 @@ export function integrationStoreContract(makeStore: StateStoreFactory): void {
     });
 
     it('switches secretRef (the token migration) without an event, at the expected version only', async () => {
-      const i = integration();
+      // Recorded by an earlier version: under the connection prefix, as the secret's ARN.
+      const fresh = integration();
+      const i = {
+        ...fresh,
+        secretRef: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:prefix/connections/${fresh.id}-AbCdEf`,
+      };
       await store.recordIntegration(i, []);
-      const moved = `arn:aws:secretsmanager:eu-west-1:111122223333:secret:prefix/integrations/${i.id}-XyZ123`;
+      const moved = `prefix/integrations/${i.id}`;
       const update = {
         id: i.id,
         expectedVersion: 0,

@@ -27,11 +27,13 @@ vi.hoisted(() => {
 const CONNECTION_TOKEN = 'fake-conn-harbour-central-dorms';
 const CONNECTION_ID = 'con_02be1223e845640931bc0b34';
 const PROPERTY = 'harbour-hostel-central';
-const CONNECTION_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:mews-provisioner/demo/connections/${CONNECTION_ID}-Xy12Zq`;
+/** The connection's secretRef: the secret's name, as the provisioner records it. */
+const CONNECTION_SECRET = `mews-provisioner/demo/connections/${CONNECTION_ID}`;
+const CONNECTION_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${CONNECTION_SECRET}-Xy12Zq`;
 const CLIENT_TOKEN_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:mews-provisioner/demo/mews-client-token-Ab12Cd`;
 const SOURCE = 'com.example.mews-provisioner';
 
-/** `Connection Provisioned` exactly as docs/events.md shows it, as delivered on AWS (secretRef an ARN). */
+/** `Connection Provisioned` exactly as docs/events.md shows it, as delivered on AWS (secretRef the secret's name). */
 function provisionedEvent() {
   return {
     version: '0',
@@ -53,7 +55,7 @@ function provisionedEvent() {
         propertyId: PROPERTY,
         propertyName: 'Harbour Hostel Central',
         accountId: 'acc_238298b061cde1ad',
-        secretRef: CONNECTION_SECRET_ARN,
+        secretRef: CONNECTION_SECRET,
       },
       configuration: {
         digest: 'sha256:5a012694782241406b83b6725f072ac263bdffb06af107078d0af5d3687a313a',
@@ -167,7 +169,7 @@ beforeEach(() => {
     SecretString: sim.clientToken,
     VersionStages: ['AWSCURRENT'],
   });
-  sm.on(GetSecretValueCommand, { SecretId: CONNECTION_SECRET_ARN }).resolves({
+  sm.on(GetSecretValueCommand, { SecretId: CONNECTION_SECRET }).resolves({
     ARN: CONNECTION_SECRET_ARN,
     SecretString: CONNECTION_TOKEN,
     VersionStages: ['AWSCURRENT'],
@@ -198,8 +200,8 @@ describe('mapping consumer handler', () => {
     // Act
     const result = planned(await invoke(provisionedEvent()));
 
-    // Assess: the two secrets read, by ARN, client token first.
-    expect(secretIdsRead()).toEqual([CLIENT_TOKEN_SECRET_ARN, CONNECTION_SECRET_ARN]);
+    // Assess: the two secrets read, client token first (by ARN), then the connection's (by secretRef).
+    expect(secretIdsRead()).toEqual([CLIENT_TOKEN_SECRET_ARN, CONNECTION_SECRET]);
     expect(sim.calls().getConfiguration).toBe(1);
     expect(sim.requests().at(-1)).toMatchObject({ operation: 'getConfiguration', propertyId: PROPERTY });
 
@@ -411,8 +413,24 @@ describe('mapping consumer handler', () => {
       planned(await invoke(named));
 
       // Assess (the other tests' events have no secretStore, as events before it did)
-      expect(secretIdsRead()).toEqual([CLIENT_TOKEN_SECRET_ARN, CONNECTION_SECRET_ARN]);
+      expect(secretIdsRead()).toEqual([CLIENT_TOKEN_SECRET_ARN, CONNECTION_SECRET]);
       expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 0);
+    });
+
+    it('Secrets Manager: an ARN as secretRef (recorded by an earlier version) is passed unchanged as SecretId', async () => {
+      // Prepare
+      const older = provisionedEvent();
+      Object.assign(older.detail.connection, { secretRef: CONNECTION_SECRET_ARN });
+      sm.on(GetSecretValueCommand, { SecretId: CONNECTION_SECRET_ARN }).resolves({
+        ARN: CONNECTION_SECRET_ARN,
+        SecretString: CONNECTION_TOKEN,
+      });
+
+      // Act
+      planned(await invoke(older));
+
+      // Assess
+      expect(secretIdsRead()).toEqual([CLIENT_TOKEN_SECRET_ARN, CONNECTION_SECRET_ARN]);
     });
 
     it("a local run: without the run's vault directory, says which variable to set, calling nothing", async () => {
@@ -446,7 +464,7 @@ describe('mapping consumer handler', () => {
 
   it('fails clearly when the token cannot be read, and reads it again on the next delivery', async () => {
     // Prepare
-    sm.on(GetSecretValueCommand, { SecretId: CONNECTION_SECRET_ARN })
+    sm.on(GetSecretValueCommand, { SecretId: CONNECTION_SECRET })
       .rejectsOnce(
         new ResourceNotFoundException({
           message: "Secrets Manager can't find the specified secret.",
@@ -460,12 +478,12 @@ describe('mapping consumer handler', () => {
 
     // Assess
     await expect(failed).rejects.toThrow(
-      `cannot read the token of connection ${CONNECTION_ID} from Secrets Manager (${CONNECTION_SECRET_ARN}): ResourceNotFoundException`,
+      `cannot read the token of connection ${CONNECTION_ID} from Secrets Manager (${CONNECTION_SECRET}): ResourceNotFoundException`,
     );
     expect(sim.calls().getConfiguration).toBe(0);
     // Lambda's retry: the failed read was not cached.
     planned(await invoke(provisionedEvent()));
-    expect(secretIdsRead()).toEqual([CLIENT_TOKEN_SECRET_ARN, CONNECTION_SECRET_ARN, CONNECTION_SECRET_ARN]);
+    expect(secretIdsRead()).toEqual([CLIENT_TOKEN_SECRET_ARN, CONNECTION_SECRET, CONNECTION_SECRET]);
   });
 
   it('forgets the tokens when Mews refuses them, so the retry reads them again', async () => {
@@ -479,7 +497,7 @@ describe('mapping consumer handler', () => {
     await expect(failed).rejects.toThrow(/Mews getConfiguration answered code 8/);
     sm.resetHistory();
     await expect(handler(provisionedEvent(), context)).rejects.toThrow(/code 8/);
-    expect(secretIdsRead()).toEqual([CLIENT_TOKEN_SECRET_ARN, CONNECTION_SECRET_ARN]);
+    expect(secretIdsRead()).toEqual([CLIENT_TOKEN_SECRET_ARN, CONNECTION_SECRET]);
   });
 
   it('never writes or returns a token', () => {

@@ -7,7 +7,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateSecretCommand,
-  DescribeSecretCommand,
   GetSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
@@ -199,11 +198,6 @@ export function fakeSecretsManager(clientToken: string) {
       const arn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-${randomUUID().slice(0, 6)}`;
       secrets.set(name, { name, arn, value: String(input.SecretString), kmsKeyId: input.KmsKeyId });
       return { ARN: arn, Name: name, VersionId: input.ClientRequestToken };
-    });
-    sm.on(DescribeSecretCommand).callsFake((input) => {
-      const s = find(input.SecretId);
-      if (!s) throw notFound();
-      return { ARN: s.arn, Name: s.name, KmsKeyId: s.kmsKeyId };
     });
     sm.on(GetSecretValueCommand).callsFake((input) => {
       if (input.SecretId === CLIENT_TOKEN_SECRET_ARN) {

@@ -301,10 +301,12 @@ describe('webhook handler: integration webhooks', () => {
     ]);
     const integration = await store.getIntegration(id);
     expect(integration).toMatchObject({ enabled: true, enterprise: { id: 'harbour-hostels' } });
-    expect(integration?.secretRef).toMatch(/^arn:aws:secretsmanager:/);
+    // The secret's name, as for connections: never the ARN CreateSecret answered.
+    expect(integration?.secretRef).toBe(`${INTEGRATION_SECRET_PREFIX}${id}`);
     const events = await store.listEventsFor(id);
     expect(events.map((e) => e.detailType)).toEqual(['Integration Provisioned']);
     expect(events[0]?.detail).toMatchObject({
+      integration: { secretRef: `${INTEGRATION_SECRET_PREFIX}${id}`, secretStore: 'secrets-manager' },
       environment: 'demo',
       requestor: { maskedEmail: 'a***@s***.example' },
     });

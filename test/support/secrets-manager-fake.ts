@@ -47,8 +47,8 @@ const markedForDeletion = (call: string) =>
   });
 
 /**
- * Secrets Manager as its API answers the calls the vaults make (names, ARNs with the random
- * suffix, deletion scheduling and restore), behind aws-sdk-client-mock,
+ * Secrets Manager as its API answers the calls the vaults make (a secret found by its name or its
+ * ARN with the random suffix, deletion scheduling and restore), behind aws-sdk-client-mock,
  * so tests can still assert the exact commands sent (`fake.sm.calls()`).
  */
 export function fakeSecretsManager(options: { beforeCommand?: BeforeCommand } = {}) {
@@ -73,7 +73,7 @@ export function fakeSecretsManager(options: { beforeCommand?: BeforeCommand } = 
       });
     }
     // A repeat with the same request token is answered as any create of an existing name: the
-    // vaults read or describe the secret then, so they do not depend on which AWS answers.
+    // vaults answer the secret's name then (or read it), so they do not depend on which AWS answers.
     if (existing)
       throw new ResourceExistsException({ message: `The secret ${name} already exists.`, ...meta });
     const secret: FakeSecret = {

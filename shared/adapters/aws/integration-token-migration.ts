@@ -19,8 +19,8 @@ import { deleteSecret } from './secrets-manager-token-vault.js';
  *    is the same request); a secret already there is kept, as the webhook wrote it since the upgrade
  *    (a regenerated key) and it is the newer one;
  * 3. verify: read the new secret back (GetSecretValue) and compare;
- * 4. switch the integration's `secretRef` in the state to the new secret's ARN (conditional on the
- *    version read: a concurrent webhook makes it start over);
+ * 4. switch the integration's `secretRef` in the state to the new secret's name, as the webhook
+ *    records it (conditional on the version read: a concurrent webhook makes it start over);
  * 5. only then schedule the old secret's deletion, with the stage's recovery window (restorable).
  *
  * Each step is idempotent, and at any point the state names a secret that holds the token, so a
@@ -126,11 +126,11 @@ async function migrateOne(
     // 1. read the old secret
     const old = await readSecret(client, legacyName, (error) => wrapIntegration('GetSecretValue', id, error));
     // 2. copy it (a secret under the new name is kept); no old secret: only a new one can hold it
-    if (old) await vault.putIntegrationTokenIfAbsent(id, old.value);
+    if (old !== undefined) await vault.putIntegrationTokenIfAbsent(id, old);
     // 3. verify
-    const copy = await vault.read(id, old?.value);
-    if (!copy) {
-      if (!old) return 'missing';
+    const copy = await vault.read(id, old);
+    if (copy === undefined) {
+      if (old === undefined) return 'missing';
       throw new Error(
         `the copy of integration ${id}'s access token cannot be read back: nothing was switched or deleted; run again`,
       );
@@ -139,14 +139,14 @@ async function migrateOne(
     const switched = await options.integrations.updateIntegration({
       id,
       expectedVersion: integration.version,
-      changes: { secretRef: copy.arn },
+      changes: { secretRef: vault.secretName(id) },
       at: options.clock.now().toISOString(),
       events: [],
     });
     if (switched === 'applied') {
       // 5. only now: the old secret's deletion (restorable within the window)
-      if (old) await deleteOld();
-      return old && copy.value === old.value ? 'moved' : 'kept-newer';
+      if (old !== undefined) await deleteOld();
+      return copy === old ? 'moved' : 'kept-newer';
     }
     if (attempt >= ATTEMPTS) {
       throw new Error(`integration ${id} kept changing during the migration: nothing was deleted; run again`);

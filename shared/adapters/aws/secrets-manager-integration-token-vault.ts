@@ -27,9 +27,6 @@ export interface SecretsManagerIntegrationTokenVaultOptions {
   tags?: Record<string, string>;
 }
 
-/** What a read of a secret found: its value and ARN, or nothing (none, or scheduled for deletion). */
-export type SecretRead = { arn: string; value: string } | undefined;
-
 /**
  * Secrets Manager behind the IntegrationTokenVault port: one secret per Connector API integration
  * (an access token is full PMS access to an enterprise), named from its id under a prefix of its own.
@@ -80,12 +77,12 @@ export class SecretsManagerIntegrationTokenVault implements IntegrationTokenVaul
     return { created: (await this.create(integrationId, token)).created };
   }
 
-  async getIntegrationToken(integrationId: IntegrationId): Promise<string | undefined> {
-    return (await this.read(integrationId))?.value;
+  getIntegrationToken(integrationId: IntegrationId): Promise<string | undefined> {
+    return this.read(integrationId);
   }
 
-  /** The value and ARN of the integration's secret; undefined when there is none or it is scheduled for deletion. */
-  async read(integrationId: IntegrationId, redact?: string): Promise<SecretRead> {
+  /** The integration's token; undefined when there is no secret or it is scheduled for deletion. `redact` never appears in an error. */
+  read(integrationId: IntegrationId, redact?: string): Promise<string | undefined> {
     return readSecret(this.client, this.secretName(integrationId), (error) =>
       wrapIntegration('GetSecretValue', integrationId, error, redact),
     );
@@ -107,7 +104,7 @@ export class SecretsManagerIntegrationTokenVault implements IntegrationTokenVaul
     }
     const name = this.secretName(integrationId);
     try {
-      const out = await this.client.send(
+      await this.client.send(
         new CreateSecretCommand({
           Name: name,
           Description: `Mews Connector API access token of ${integrationId} (managed by the connection provisioner)`,
@@ -117,7 +114,7 @@ export class SecretsManagerIntegrationTokenVault implements IntegrationTokenVaul
           Tags: [{ Key: INTEGRATION_ID_TAG, Value: integrationId }, ...this.tags],
         }),
       );
-      return { ref: requireIntegrationArn(out.ARN, 'CreateSecret', integrationId), created: true };
+      return { ref: name, created: true };
     } catch (error) {
       if (awsErrorCode(error) === 'ResourceExistsException') return { ref: name, created: false };
       if (isScheduledForDeletion(error)) {
@@ -132,10 +129,10 @@ export class SecretsManagerIntegrationTokenVault implements IntegrationTokenVaul
     }
   }
 
-  /** The secret's ARN after making sure it holds `token` (a new version only when it held another). */
+  /** The secret's name after making sure it holds `token` (a new version only when it held another). */
   private async replaceIfDifferent(integrationId: IntegrationId, token: string): Promise<string> {
     const name = this.secretName(integrationId);
-    let current: { ARN?: string | undefined; SecretString?: string | undefined } | undefined;
+    let current: { SecretString?: string | undefined } | undefined;
     try {
       current = await this.client.send(new GetSecretValueCommand({ SecretId: name }));
     } catch (error) {
@@ -143,47 +140,32 @@ export class SecretsManagerIntegrationTokenVault implements IntegrationTokenVaul
       if (awsErrorCode(error) !== 'ResourceNotFoundException')
         throw wrapIntegration('GetSecretValue', integrationId, error, token);
     }
-    if (current?.SecretString === token) {
-      return requireIntegrationArn(current.ARN, 'GetSecretValue', integrationId);
-    }
+    if (current?.SecretString === token) return name;
     try {
       // No request token: each differing value is a new version (a repeat finds it equal above).
-      const out = await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: token }));
-      return requireIntegrationArn(out.ARN, 'PutSecretValue', integrationId);
+      await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: token }));
+      return name;
     } catch (error) {
       throw wrapIntegration('PutSecretValue', integrationId, error, token);
     }
   }
 }
 
-/** GetSecretValue by name or ARN: value and ARN, or undefined (no secret, no value, or scheduled for deletion). */
+/** GetSecretValue by name or ARN: the value, or undefined (no secret, no value, or scheduled for deletion). */
 export async function readSecret(
   client: SecretsManagerClient,
   secretId: string,
   wrapError: (error: unknown) => Error,
-): Promise<SecretRead> {
+): Promise<string | undefined> {
   try {
     const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
     if (out.SecretString === undefined || out.SecretString === '') return undefined;
-    return { arn: out.ARN ?? secretId, value: out.SecretString };
+    return out.SecretString;
   } catch (error) {
     if (awsErrorCode(error) === 'ResourceNotFoundException' || isScheduledForDeletion(error))
       return undefined;
     throw wrapError(error);
   }
-}
-
-function requireIntegrationArn(arn: string | undefined, call: string, integrationId: IntegrationId): string {
-  if (arn === undefined || arn === '') {
-    throw new AwsAdapterError(`Secrets Manager ${call} for integration ${integrationId}`, {
-      code: 'MissingArn',
-      message: 'the response has no ARN',
-      httpStatusCode: undefined,
-      requestId: undefined,
-      retryable: false,
-    });
-  }
-  return arn;
 }
 
 export function wrapIntegration(

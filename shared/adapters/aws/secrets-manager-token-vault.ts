@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
-  DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   RestoreSecretCommand,
@@ -56,7 +55,8 @@ export class SecretsManagerTokenVault implements TokenVault {
   /**
    * CreateSecret with a request token derived from the connection id, so a retried create is
    * the same request. An existing secret is kept (created: false); one scheduled for deletion
-   * is restored and given the token again (created: false).
+   * is restored and given the token again (created: false). The ref is always the secret's name
+   * (refFor), never its ARN: one form of secretRef in the state and in every event.
    */
   async put(connectionId: ConnectionId, token: string): Promise<{ ref: string; created: boolean }> {
     if (typeof token !== 'string' || token === '') {
@@ -64,7 +64,7 @@ export class SecretsManagerTokenVault implements TokenVault {
     }
     const name = this.secretName(connectionId);
     try {
-      const out = await this.client.send(
+      await this.client.send(
         new CreateSecretCommand({
           Name: name,
           Description: `Mews connection token of ${connectionId} (managed by the connection provisioner)`,
@@ -74,13 +74,12 @@ export class SecretsManagerTokenVault implements TokenVault {
           Tags: [{ Key: CONNECTION_ID_TAG, Value: connectionId }, ...this.tags],
         }),
       );
-      return { ref: requireArn(out.ARN, 'CreateSecret', connectionId), created: true };
+      return { ref: name, created: true };
     } catch (error) {
-      if (awsErrorCode(error) === 'ResourceExistsException') {
-        return { ref: await this.describeArn(name, connectionId), created: false };
-      }
+      if (awsErrorCode(error) === 'ResourceExistsException') return { ref: name, created: false };
       if (isScheduledForDeletion(error)) {
-        return { ref: await this.restore(name, connectionId, token), created: false };
+        await this.restore(name, connectionId, token);
+        return { ref: name, created: false };
       }
       throw wrap('CreateSecret', connectionId, error, token);
     }
@@ -122,33 +121,21 @@ export class SecretsManagerTokenVault implements TokenVault {
     }
   }
 
-  private async describeArn(name: string, connectionId: ConnectionId): Promise<string> {
-    try {
-      const out = await this.client.send(new DescribeSecretCommand({ SecretId: name }));
-      return requireArn(out.ARN, 'DescribeSecret', connectionId);
-    } catch (error) {
-      if (error instanceof AwsAdapterError) throw error;
-      throw wrap('DescribeSecret', connectionId, error);
-    }
-  }
-
-  private async restore(name: string, connectionId: ConnectionId, token: string): Promise<string> {
+  private async restore(name: string, connectionId: ConnectionId, token: string): Promise<void> {
     try {
       await this.client.send(new RestoreSecretCommand({ SecretId: name }));
     } catch (error) {
       throw wrap('RestoreSecret', connectionId, error, token);
     }
     try {
-      const out = await this.client.send(
+      await this.client.send(
         new PutSecretValueCommand({
           SecretId: name,
           SecretString: token,
           ClientRequestToken: requestTokenFor('restore', connectionId),
         }),
       );
-      return requireArn(out.ARN, 'PutSecretValue', connectionId);
     } catch (error) {
-      if (error instanceof AwsAdapterError) throw error;
       throw wrap('PutSecretValue', connectionId, error, token);
     }
   }
@@ -215,19 +202,6 @@ export function isScheduledForDeletion(error: unknown): boolean {
   const message = (error as { message?: unknown }).message;
   // CreateSecret says "already scheduled for deletion", the other calls "marked for deletion".
   return typeof message === 'string' && /(scheduled|marked) for deletion/i.test(message);
-}
-
-function requireArn(arn: string | undefined, call: string, connectionId: ConnectionId): string {
-  if (arn === undefined || arn === '') {
-    throw new AwsAdapterError(`Secrets Manager ${call} for connection ${connectionId}`, {
-      code: 'MissingArn',
-      message: 'the response has no ARN',
-      httpStatusCode: undefined,
-      requestId: undefined,
-      retryable: false,
-    });
-  }
-  return arn;
 }
 
 function wrap(call: string, connectionId: ConnectionId, error: unknown, token?: string): AwsAdapterError {

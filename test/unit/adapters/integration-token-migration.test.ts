@@ -73,10 +73,11 @@ function expectMoved(fake: FakeSecretsManager, store: MemoryStateStore, before: 
   expect(moved?.kmsKeyId).toBe(KMS_KEY);
   expect(moved?.deletionWindowDays).toBeUndefined();
   const after = store.table.integrations.get(before.id);
-  expect(after?.secretRef).toBe(moved?.arn);
+  // The name, as every secretRef is now; the ARN the earlier version recorded is gone.
+  expect(after?.secretRef).toBe(newName(before.id));
   expect(after).toEqual({
     ...before,
-    secretRef: moved?.arn,
+    secretRef: newName(before.id),
     version: before.version + 1,
     changedAt: '2026-12-02T04:00:00.000Z',
   });
@@ -85,10 +86,10 @@ function expectMoved(fake: FakeSecretsManager, store: MemoryStateStore, before: 
   expect(store.table.events.size).toBe(0);
 }
 
-/** At any point the state names a secret that can be read and holds the token. */
+/** At any point the state names a secret (by name, or by the ARN an earlier version recorded) that holds the token. */
 function expectReadableFromState(fake: FakeSecretsManager, store: MemoryStateStore, id: IntegrationId) {
-  const ref = store.table.integrations.get(id)?.secretRef;
-  const secret = [...fake.secrets.values()].find((s) => s.arn === ref);
+  const ref = store.table.integrations.get(id)?.secretRef ?? '';
+  const secret = fake.secrets.get(ref) ?? [...fake.secrets.values()].find((s) => s.arn === ref);
   expect(secret, `state names ${ref}`).toMatchObject({ value: TOKEN, deletionWindowDays: undefined });
 }
 
@@ -180,16 +181,33 @@ describe('migrateIntegrationTokens', () => {
     },
   );
 
+  it('an integration an earlier version of the migration switched to the new ARN counts as moved, and keeps its ref', async () => {
+    const { fake, store, options } = setup();
+    const before = legacySetup(fake, store);
+    const copy = fake.seed(newName(before.id), TOKEN);
+    const switched: Integration = { ...before, secretRef: copy.arn };
+    store.table.integrations.set(before.id, structuredClone(switched));
+
+    expect(await migrateIntegrationTokens(options)).toEqual([
+      { integrationId: before.id, outcome: 'already-moved' },
+    ]);
+    expect(fake.commands()).toEqual([
+      ['DeleteSecret', { SecretId: legacyName(before.id), RecoveryWindowInDays: 7 }],
+    ]);
+    // An ARN already recorded still works as SecretId: it is left as it is.
+    expect(store.table.integrations.get(before.id)).toEqual(switched);
+  });
+
   it('keeps a newer token the webhook stored under the new name since the upgrade', async () => {
     const { fake, store, options } = setup();
     const before = legacySetup(fake, store);
-    const regenerated = fake.seed(newName(before.id), 'FAKE-regenerated-access-token-0002');
+    fake.seed(newName(before.id), 'FAKE-regenerated-access-token-0002');
 
     const results = await migrateIntegrationTokens(options);
 
     expect(results).toEqual([{ integrationId: before.id, outcome: 'kept-newer' }]);
     expect(fake.secrets.get(newName(before.id))?.value).toBe('FAKE-regenerated-access-token-0002');
-    expect(store.table.integrations.get(before.id)?.secretRef).toBe(regenerated.arn);
+    expect(store.table.integrations.get(before.id)?.secretRef).toBe(newName(before.id));
     expect(fake.secrets.get(legacyName(before.id))?.deletionWindowDays).toBe(7);
     expect(fake.commands().map(([name]) => name)).toEqual([
       'GetSecretValue',
@@ -239,7 +257,7 @@ describe('migrateIntegrationTokens', () => {
     expect(store.table.integrations.get(before.id)).toMatchObject({
       enabled: false,
       version: before.version + 2,
-      secretRef: fake.secrets.get(newName(before.id))?.arn,
+      secretRef: newName(before.id),
     });
   });
 

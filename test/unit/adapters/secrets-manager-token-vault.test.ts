@@ -1,7 +1,6 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import {
   CreateSecretCommand,
-  DescribeSecretCommand,
   GetSecretValueCommand,
   InvalidRequestException,
   PutSecretValueCommand,
@@ -69,7 +68,9 @@ describe('SecretsManagerTokenVault.put', () => {
   it('creates one secret named from the connection, with the KMS key, tags and a deterministic request token', async () => {
     sm.on(CreateSecretCommand).resolves({ ARN, Name: NAME, VersionId: requestTokenFor('create', CON) });
 
-    await expect(vault.put(CON, TOKEN)).resolves.toEqual({ ref: ARN, created: true });
+    // The ref is the name (refFor), not the ARN the response carries: one form of secretRef.
+    await expect(vault.put(CON, TOKEN)).resolves.toEqual({ ref: NAME, created: true });
+    expect(vault.refFor(CON)).toBe(NAME);
 
     expect(sm).toHaveReceivedCommandTimes(CreateSecretCommand, 1);
     expect(sm).toHaveReceivedCommandWith(CreateSecretCommand, {
@@ -123,20 +124,17 @@ describe('SecretsManagerTokenVault.put', () => {
     });
   });
 
-  it('keeps an existing secret: ResourceExistsException -> DescribeSecret for its ARN, created false', async () => {
+  it('keeps an existing secret: ResourceExistsException -> its name, created false, no other call', async () => {
     sm.on(CreateSecretCommand).rejects(
       new ResourceExistsException({
         $metadata: meta,
         message: `The operation failed because the secret ${NAME} already exists.`,
       }),
     );
-    sm.on(DescribeSecretCommand).resolves({ ARN, Name: NAME });
 
-    await expect(vault.put(CON, TOKEN)).resolves.toEqual({ ref: ARN, created: false });
+    await expect(vault.put(CON, TOKEN)).resolves.toEqual({ ref: NAME, created: false });
 
-    expect(sentCommands()).toEqual(['CreateSecretCommand', 'DescribeSecretCommand']);
-    expect(sm).toHaveReceivedCommandExactlyOnceWith(DescribeSecretCommand, { SecretId: NAME });
-    expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
+    expect(sentCommands()).toEqual(['CreateSecretCommand']);
   });
 
   it.each([
@@ -147,7 +145,7 @@ describe('SecretsManagerTokenVault.put', () => {
     sm.on(RestoreSecretCommand).resolves({ ARN, Name: NAME });
     sm.on(PutSecretValueCommand).resolves({ ARN, Name: NAME, VersionId: requestTokenFor('restore', CON) });
 
-    await expect(vault.put(CON, TOKEN)).resolves.toEqual({ ref: ARN, created: false });
+    await expect(vault.put(CON, TOKEN)).resolves.toEqual({ ref: NAME, created: false });
 
     expect(sentCommands()).toEqual(['CreateSecretCommand', 'RestoreSecretCommand', 'PutSecretValueCommand']);
     expect(sm.commandCalls(RestoreSecretCommand)[0]?.args[0].input).toEqual({ SecretId: NAME });
