@@ -196,6 +196,11 @@ export class ProvisionerStack extends Stack {
       'connection-syncs dead-letter queue (provisioner dlq list / redrive)',
     );
     output(
+      OUTPUT_KEYS.failedRunsQueueUrl,
+      this.schedules.failedRuns.queue.queueUrl,
+      "Failed runs of the scheduled functions: Lambda's records of them (provisioner dlq list)",
+    );
+    output(
       OUTPUT_KEYS.eventArchiveArn,
       this.events.archive.archiveArn,
       'Archive of every event (provisioner events replay)',

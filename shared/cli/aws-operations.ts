@@ -2,6 +2,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
   GetQueueAttributesCommand,
+  type Message,
   ReceiveMessageCommand,
   SQSClient,
   StartMessageMoveTaskCommand,
@@ -17,6 +18,7 @@ import { systemClock } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
 import type { PollAccountMessage, SyncConnectionMessage, WorkMessage } from '../ports/work-queue.js';
 import { schedulePolls } from '../use-cases/schedule-polls.js';
+import { failedRunOf } from './failed-run-record.js';
 import type { DeadLetterView, Operations } from './operations.js';
 
 /** Events published per progress step of a replay (one PutEvents). */
@@ -56,11 +58,36 @@ export async function openAwsOperations(stackName: string, clients: AwsClients =
     { queue: 'account-polls-dlq', url: outputs[OUTPUT_KEYS.accountPollsDeadLetterQueueUrl] },
     { queue: 'connection-syncs', url: outputs[OUTPUT_KEYS.connectionSyncsQueueUrl] },
     { queue: 'connection-syncs-dlq', url: outputs[OUTPUT_KEYS.connectionSyncsDeadLetterQueueUrl] },
+    { queue: 'failed-runs', url: outputs[OUTPUT_KEYS.failedRunsQueueUrl] },
   ];
   const deadLetterQueues = [
     { queue: 'account-polls' as const, url: outputs[OUTPUT_KEYS.accountPollsDeadLetterQueueUrl] },
     { queue: 'connection-syncs' as const, url: outputs[OUTPUT_KEYS.connectionSyncsDeadLetterQueueUrl] },
   ];
+  // The scheduled functions' on-failure destination: Lambda's records of runs it gave up on.
+  const failedRunsUrl = outputs[OUTPUT_KEYS.failedRunsQueueUrl];
+
+  /** Up to DLQ_PEEK_LIMIT messages of a queue, left in it: visibility timeout 0 (a peek). */
+  const peek = async (url: string) => {
+    const seen = new Map<string, Message>();
+    for (let round = 0; round < DLQ_PEEK_LIMIT / 10; round++) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 0,
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+        }),
+      );
+      const fresh = Messages.filter((m) => m.MessageId && !seen.has(m.MessageId));
+      if (fresh.length === 0) break;
+      for (const m of fresh) seen.set(m.MessageId ?? '', m);
+    }
+    return [...seen.values()];
+  };
+  const sentAt = (m: Message) =>
+    m.Attributes?.SentTimestamp ? new Date(Number(m.Attributes.SentTimestamp)).toISOString() : null;
 
   return {
     where: `stack ${stackName}`,
@@ -112,33 +139,23 @@ export async function openAwsOperations(stackName: string, clients: AwsClients =
     async deadLetters() {
       const views: DeadLetterView[] = [];
       for (const { queue, url } of deadLetterQueues) {
-        const seen = new Set<string>();
-        // A peek: visibility timeout 0 leaves each message in the queue for the stack and for redrive.
-        for (let round = 0; round < DLQ_PEEK_LIMIT / 10; round++) {
-          const { Messages = [] } = await sqs.send(
-            new ReceiveMessageCommand({
-              QueueUrl: url,
-              MaxNumberOfMessages: 10,
-              VisibilityTimeout: 0,
-              WaitTimeSeconds: 0,
-              MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
-            }),
-          );
-          const fresh = Messages.filter((m) => m.MessageId && !seen.has(m.MessageId));
-          if (fresh.length === 0) break;
-          for (const m of fresh) {
-            seen.add(m.MessageId ?? '');
-            views.push({
-              queue,
-              message: parseBody(m.Body ?? ''),
-              reason: null,
-              attempts: Number(m.Attributes?.ApproximateReceiveCount ?? 0) || null,
-              at: m.Attributes?.SentTimestamp
-                ? new Date(Number(m.Attributes.SentTimestamp)).toISOString()
-                : null,
-            });
-          }
+        for (const m of await peek(url)) {
+          views.push({
+            queue,
+            message: parseBody(m.Body ?? ''),
+            reason: null,
+            attempts: Number(m.Attributes?.ApproximateReceiveCount ?? 0) || null,
+            at: sentAt(m),
+          });
         }
+      }
+      for (const m of await peek(failedRunsUrl)) {
+        const run = failedRunOf(m.Body ?? '');
+        views.push(
+          run
+            ? { queue: 'failed-runs', ...run }
+            : { queue: 'failed-runs', message: m.Body ?? '', reason: null, attempts: null, at: sentAt(m) },
+        );
       }
       return views;
     },
@@ -150,7 +167,23 @@ export async function openAwsOperations(stackName: string, clients: AwsClients =
           ),
         ),
       );
-      return `started ${tasks.length} message move task(s) back to the source queues (SQS redrive)`;
+      const started = `started ${tasks.length} message move task(s) back to the source queues (SQS redrive)`;
+      // A failed run is Lambda's record of a run (the scheduled input and its error), and the queue
+      // is no queue's dead-letter queue: there is nowhere to move it back to, and nothing to redo
+      // (the next scheduled run does the same work). Left for a person to read, then clear.
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: failedRunsUrl,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
+      );
+      const failedRuns = Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+      if (failedRuns === 0) return started;
+      return (
+        `${started}\n` +
+        `${failedRuns} failed run(s) of the scheduled functions left as they are: each is Lambda's record of a run that failed, not work to send back, and the next scheduled run does the same work. ` +
+        `Read their errors with \`provisioner dlq list\`, fix the cause, then clear them (and their alarm): aws sqs purge-queue --queue-url ${failedRunsUrl}`
+      );
     },
     async lastCycle() {
       // Not stored (a steady cycle writes nothing); the PollSucceeded metric and its alarm track it.

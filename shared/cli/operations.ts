@@ -3,11 +3,15 @@ import type { CycleReport } from '../local/run-cycle.js';
 import type { Clock } from '../ports/clock.js';
 import type { StateStore } from '../ports/state-store.js';
 import type { WorkMessage } from '../ports/work-queue.js';
+import type { FailedRun } from './failed-run-record.js';
 
-/** A dead-lettered work message as the CLI shows it. */
+/**
+ * A dead-lettered work message as the CLI shows it; on a stack also a failed run of a scheduled
+ * function (queue `failed-runs`: Lambda's record of it, not work that a redrive could send back).
+ */
 export interface DeadLetterView {
-  queue: 'account-polls' | 'connection-syncs';
-  message: WorkMessage | string;
+  queue: 'account-polls' | 'connection-syncs' | 'failed-runs';
+  message: WorkMessage | FailedRun | string;
   /** Why it failed, when known (locally the last error; on AWS see the function's logs). */
   reason: string | null;
   attempts: number | null;

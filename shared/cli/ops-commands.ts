@@ -1,6 +1,7 @@
 import { isConnectionId } from '../domain/identity.js';
 import type { ConnectionStatus } from '../domain/model.js';
 import { type CliIo, EXIT, json, table, UsageError, widthFor } from './cli-io.js';
+import type { FailedRun } from './failed-run-record.js';
 import type { DeadLetterView, Operations } from './operations.js';
 
 export const STATUS_HELP = `Usage:
@@ -18,6 +19,11 @@ export const EVENTS_HELP = `Usage:
 export const DLQ_HELP = `Usage:
   provisioner dlq list [--json]   messages that failed every attempt, with the reason where known
   provisioner dlq redrive         send them back to their queues (locally: and work them off now)
+
+On a stack, list also shows the failed runs of the scheduled functions (queue failed-runs: Lambda's
+record of a run it gave up on, with its input and error). redrive leaves those alone: they are not
+work to send back, and the next scheduled run does the same work. Fix the cause, then clear them
+with aws sqs purge-queue --queue-url <FailedRunsQueueUrl output>.
 `;
 
 export async function statusCommand(args: { json: boolean }, ops: Operations, io: CliIo): Promise<number> {
@@ -146,15 +152,33 @@ export async function dlqCommand(
       widthFor(io),
     ),
   );
-  io.out(`${dead.length} message(s); --json for them whole, \`provisioner dlq redrive\` to retry them\n`);
+  const failedRuns = dead.filter((d) => d.queue === 'failed-runs').length;
+  io.out(
+    failedRuns === 0
+      ? `${dead.length} message(s); --json for them whole, \`provisioner dlq redrive\` to retry them\n`
+      : `${dead.length} message(s); --json for them whole. \`provisioner dlq redrive\` retries the work messages; ` +
+          `the ${failedRuns} failed run(s) are records to read, not work to retry: fix the cause (the next scheduled run does the same work), ` +
+          'then clear them with aws sqs purge-queue --queue-url <FailedRunsQueueUrl output>\n',
+  );
   return EXIT.ok;
 }
 
 /** A dead letter's work in a few words: `poll acc_…` or `sync con_… (refresh, for acc_…)`. */
 function describeWork(message: DeadLetterView['message']): string {
   if (typeof message === 'string') return `unreadable message: ${message.slice(0, 60)}`;
+  if (message.kind === 'failed-run') return describeRun(message);
   if (message.kind === 'poll-account') return `poll ${message.accountId}`;
   return `sync ${message.connectionId} (${message.reason}, for ${message.accountId})`;
+}
+
+/** `run of schedule-polls for 2026-12-02T04:00:00Z`: what the scheduled input asked for, else the function. */
+function describeRun(run: FailedRun): string {
+  const input = (typeof run.input === 'object' && run.input !== null ? run.input : {}) as {
+    kind?: unknown;
+    scheduledTime?: unknown;
+  };
+  const what = typeof input.kind === 'string' ? input.kind : run.functionName;
+  return `run of ${what}${typeof input.scheduledTime === 'string' ? ` for ${input.scheduledTime}` : ''}`;
 }
 
 function requireConnectionId(id: string | undefined, what = '<id>'): `con_${string}` {

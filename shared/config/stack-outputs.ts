@@ -13,6 +13,7 @@ export const OUTPUT_KEYS = {
   accountPollsDeadLetterQueueUrl: 'AccountPollsDeadLetterQueueUrl',
   connectionSyncsQueueUrl: 'ConnectionSyncsQueueUrl',
   connectionSyncsDeadLetterQueueUrl: 'ConnectionSyncsDeadLetterQueueUrl',
+  failedRunsQueueUrl: 'FailedRunsQueueUrl',
   consumerPolicyArn: 'ConsumerPolicyArn',
   integrationConsumerPolicyArn: 'IntegrationConsumerPolicyArn',
   clientTokenSecretArn: 'ClientTokenSecretArn',
@@ -57,4 +58,5 @@ export const stackOutputsSchema = z.object({
   [OUTPUT_KEYS.accountPollsDeadLetterQueueUrl]: z.url(),
   [OUTPUT_KEYS.connectionSyncsQueueUrl]: z.url(),
   [OUTPUT_KEYS.connectionSyncsDeadLetterQueueUrl]: z.url(),
+  [OUTPUT_KEYS.failedRunsQueueUrl]: z.url(),
 });

@@ -52,6 +52,12 @@ describe.each(STAGE_NAMES)('scheduled runs (stage %s)', (stage) => {
     });
   });
 
+  it('outputs the failed-runs queue, where `provisioner dlq list` reads the failed runs', () => {
+    expect(template.findOutputs('FailedRunsQueueUrl').FailedRunsQueueUrl?.Value).toEqual({
+      Ref: failedRuns(),
+    });
+  });
+
   it("passes schedule-polls the schedule's scheduled time, and the sweep nothing it would not accept", () => {
     const inputs = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((s: Json) =>
       JSON.parse(s.Properties.Target.Input),

@@ -35,6 +35,7 @@ const outputs = (tableName: string) => ({
   [OUTPUT_KEYS.accountPollsDeadLetterQueueUrl]: `${Q}/account-polls-dlq`,
   [OUTPUT_KEYS.connectionSyncsQueueUrl]: `${Q}/connection-syncs`,
   [OUTPUT_KEYS.connectionSyncsDeadLetterQueueUrl]: `${Q}/connection-syncs-dlq`,
+  [OUTPUT_KEYS.failedRunsQueueUrl]: `${Q}/failed-runs`,
 });
 
 const cloudFormation = mockClient(CloudFormationClient);
@@ -221,12 +222,15 @@ describe('provisioner --stack', () => {
       })
       .resolves({ Messages: [] });
     sqs.on(ReceiveMessageCommand, { QueueUrl: `${Q}/connection-syncs-dlq` }).resolves({ Messages: [] });
+    sqs.on(ReceiveMessageCommand, { QueueUrl: `${Q}/failed-runs` }).resolves({ Messages: [] });
     sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'h' });
 
     const status = JSON.parse((await cli(['status', '--json'])).stdout);
     expect(status.where).toBe(`stack ${STACK}`);
     expect(status.queues).toContainEqual({ queue: 'account-polls-dlq', waiting: 2, inFlight: 1 });
-    expect(sqs).toHaveReceivedCommandTimes(GetQueueAttributesCommand, 4);
+    // The failed runs of the scheduled functions too (test/unit/cli/dlq-failed-runs.test.ts lists them).
+    expect(status.queues).toContainEqual({ queue: 'failed-runs', waiting: 2, inFlight: 1 });
+    expect(sqs).toHaveReceivedCommandTimes(GetQueueAttributesCommand, 5);
 
     const dead = JSON.parse((await cli(['dlq', 'list', '--json'])).stdout);
     expect(dead).toEqual([
@@ -243,7 +247,12 @@ describe('provisioner --stack', () => {
       VisibilityTimeout: 0,
     });
 
-    expect((await cli(['dlq', 'redrive'])).stdout).toMatch(/started 2 message move task/);
+    const redrive = (await cli(['dlq', 'redrive'])).stdout;
+    expect(redrive).toMatch(/started 2 message move task/);
+    expect(redrive).toMatch(
+      /2 failed run\(s\) of the scheduled functions left as they are: .* aws sqs purge-queue --queue-url https:\/\/sqs\.eu-west-1\.amazonaws\.com\/123456789012\/failed-runs\n$/,
+    );
+    expect(sqs).toHaveReceivedCommandTimes(StartMessageMoveTaskCommand, 2);
     expect(sqs).toHaveReceivedCommandWith(StartMessageMoveTaskCommand, {
       SourceArn: 'arn:aws:sqs:eu-west-1:123456789012:account-polls-dlq',
     });

@@ -22,6 +22,7 @@ const OUTPUTS = {
   [OUTPUT_KEYS.accountPollsDeadLetterQueueUrl]: `${Q}/account-polls-dlq`,
   [OUTPUT_KEYS.connectionSyncsQueueUrl]: `${Q}/connection-syncs`,
   [OUTPUT_KEYS.connectionSyncsDeadLetterQueueUrl]: `${Q}/connection-syncs-dlq`,
+  [OUTPUT_KEYS.failedRunsQueueUrl]: `${Q}/failed-runs`,
   [OUTPUT_KEYS.clientTokenSecretArn]: SECRET,
 };
 

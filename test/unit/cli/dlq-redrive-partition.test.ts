@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queueArnOf } from '../../../shared/adapters/aws/stack-outputs-reader.js';
@@ -27,6 +27,7 @@ function stackIn(partition: string, region: string, domain: string) {
     [OUTPUT_KEYS.accountPollsDeadLetterQueueUrl]: `${q}/account-polls-dlq`,
     [OUTPUT_KEYS.connectionSyncsQueueUrl]: `${q}/connection-syncs`,
     [OUTPUT_KEYS.connectionSyncsDeadLetterQueueUrl]: `${q}/connection-syncs-dlq`,
+    [OUTPUT_KEYS.failedRunsQueueUrl]: `${q}/failed-runs`,
   };
   cloudFormation.on(DescribeStacksCommand, { StackName: STACK }).resolves({
     Stacks: [
@@ -46,6 +47,7 @@ beforeEach(() => {
   sqs.reset();
   eventBridge.reset();
   sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'h' });
+  sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
 });
 afterAll(() => {
   cloudFormation.restore();
