@@ -28,8 +28,9 @@ a crash or an error, run it again. Progress goes to stderr; tokens are never pri
   --json         the results as JSON
 
 Needs, besides the state table: Secrets Manager GetSecretValue/DeleteSecret on
-<prefix>/connections/int_*, CreateSecret/TagResource/GetSecretValue on <prefix>/integrations/int_*,
-and the stack key (ConnectionSecretsKeyArn) for kms:GenerateDataKey and kms:Decrypt.
+<prefix>/connections/int_*, CreateSecret/TagResource/RestoreSecret/GetSecretValue on
+<prefix>/integrations/int_*, and the stack key (ConnectionSecretsKeyArn) for kms:GenerateDataKey and
+kms:Decrypt through Secrets Manager (docs/deploy.md, IAM permissions for the CLI).
 `;
 
 /** A deployed stack's migration settings, from its outputs. */
