@@ -31,9 +31,11 @@ the id; later events carry the new reference and say which store holds it).
   --dry-run      say what would move and what it saves a month; change nothing, read no token
   --json         the plan or the report as JSON
 
-Needs, besides the state table: Secrets Manager Get/Create/PutSecretValue/Restore/DeleteSecret/
-DescribeSecret on the stage's secrets, SSM Get/Put/DeleteParameter on the stage's parameter paths,
-and the stack key for encrypt and decrypt through both services.
+Needs, besides the state table: Secrets Manager GetSecretValue, CreateSecret, TagResource,
+RestoreSecret, PutSecretValue, DeleteSecret on the token secrets, SSM GetParameter, PutParameter,
+AddTagsToResource, DeleteParameter on the token parameters (GetParameter, PutParameter under
+deleted/), and the stack key for encrypt and decrypt through both services (docs/deploy.md, IAM
+permissions for the CLI).
 `;
 
 const STORES: readonly TokenStoreName[] = ['secrets-manager', 'parameter-store'];
