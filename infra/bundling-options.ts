@@ -15,7 +15,7 @@ export const MAIN_FIELDS = ['module', 'main'];
  * No comment block at the end of a bundle: what esbuild keeps as "legal" there is Powertools'
  * coverage hints (`v8 ignore ... @preserve`), not licences, and the bundle is never redistributed.
  */
-export const LEGAL_COMMENTS = 'none';
+const LEGAL_COMMENTS = 'none';
 
 /** The esbuild options the CDK bundling props have no field for (base-function.ts passes them as arguments). */
 export const ESBUILD_ARGS = { '--legal-comments': LEGAL_COMMENTS };
