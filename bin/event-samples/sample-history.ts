@@ -4,11 +4,12 @@
  * publishes. Deterministic: event ids derive from the facts, times from the clock, and the
  * envelope's id from the event id, so a run writes the same files byte for byte.
  *
- * Token references are shaped as on AWS (the Secrets Manager vault's secret names) and
+ * Token references are shaped as on AWS (the Secrets Manager vault's secret names, and after the
+ * story's `tokens migrate --to parameter-store` the Parameter Store vault's parameter names) and
  * `environment` is `demo`: the samples show what a subscriber of a deployed stage receives.
  */
 import { createMemoryServices } from '../../shared/adapters/memory/memory-services.js';
-import type { MemoryTokenVault } from '../../shared/adapters/memory/memory-token-vault.js';
+import { MemoryTokenVault } from '../../shared/adapters/memory/memory-token-vault.js';
 import { schemaFileName } from '../../shared/domain/events/event-json-schemas.js';
 import type { ConnectionId, IntegrationId, OutboxEvent } from '../../shared/domain/model.js';
 import type { Configuration } from '../../shared/mews/configuration.schema.js';
@@ -18,6 +19,11 @@ import { mewsConfigurationSchema } from '../../shared/simulator/configuration-sc
 import { loadDefaultSeed } from '../../shared/simulator/default-seed.js';
 import { registerAccount } from '../../shared/use-cases/accounts.js';
 import { handleIntegrationWebhook } from '../../shared/use-cases/handle-integration-webhook.js';
+import {
+  migrateTokens,
+  type TokenLayout,
+  type TokenStoreName,
+} from '../../shared/use-cases/migrate-tokens.js';
 import { pollAccount } from '../../shared/use-cases/poll-account.js';
 import { relayPendingEvents } from '../../shared/use-cases/relay-outbox.js';
 import { schedulePolls } from '../../shared/use-cases/schedule-polls.js';
@@ -41,21 +47,30 @@ interface SampleEvent {
 const SOURCE = 'com.example.mews-provisioner';
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
-const CONNECTION_SECRET_PREFIX = 'mews-provisioner-demo/connections/';
-const INTEGRATION_SECRET_PREFIX = 'mews-provisioner-demo/integrations/';
+/** A deployed `demo` stage's token names: Secrets Manager's secrets, Parameter Store's parameters. */
+const TOKEN_PREFIXES: Record<TokenStoreName, string> = {
+  'secrets-manager': 'mews-provisioner-demo/',
+  'parameter-store': '/mews-provisioner-demo/',
+};
 
 /**
- * The in-memory vault, naming secrets as the Secrets Manager vaults of a deployed `demo` stage
- * name them (`<resourcePrefix>/connections/<id>`, `<resourcePrefix>/integrations/<id>`), so the
- * references in the samples are the deployed ones.
+ * The in-memory vault, naming tokens as the vaults of a deployed `demo` stage name them
+ * (`<prefix>connections/<id>`, `<prefix>integrations/<id>`), so the references in the samples
+ * are the deployed ones.
  */
-class SecretsManagerNamedVault implements TokenVault, IntegrationTokenVault {
-  constructor(readonly inner: MemoryTokenVault) {}
+class StageNamedVault implements TokenVault, IntegrationTokenVault {
+  constructor(
+    readonly inner: MemoryTokenVault,
+    readonly prefix: string,
+  ) {}
   refFor(id: ConnectionId) {
-    return `${CONNECTION_SECRET_PREFIX}${id}`;
+    return `${this.prefix}connections/${id}`;
+  }
+  integrationRefFor(id: IntegrationId) {
+    return `${this.prefix}integrations/${id}`;
   }
   async put(id: ConnectionId, token: string) {
-    return { ...(await this.inner.put(id, token)), ref: `${CONNECTION_SECRET_PREFIX}${id}` };
+    return { ...(await this.inner.put(id, token)), ref: this.refFor(id) };
   }
   get(id: ConnectionId) {
     return this.inner.get(id);
@@ -67,10 +82,7 @@ class SecretsManagerNamedVault implements TokenVault, IntegrationTokenVault {
     return this.inner.cancelDeletion(id);
   }
   async putIntegrationToken(id: IntegrationId, token: string) {
-    return {
-      ...(await this.inner.putIntegrationToken(id, token)),
-      ref: `${INTEGRATION_SECRET_PREFIX}${id}`,
-    };
+    return { ...(await this.inner.putIntegrationToken(id, token)), ref: this.integrationRefFor(id) };
   }
   getIntegrationToken(id: IntegrationId) {
     return this.inner.getIntegrationToken(id);
@@ -80,6 +92,17 @@ class SecretsManagerNamedVault implements TokenVault, IntegrationTokenVault {
   }
 }
 
+/** The vault as `tokens migrate` sees a store. */
+function layoutOf(name: TokenStoreName, vault: StageNamedVault): TokenLayout {
+  return {
+    name,
+    vault,
+    integrations: vault,
+    holds: (ref) => ref.startsWith(vault.prefix),
+    integrationRefFor: (id) => vault.integrationRefFor(id),
+  };
+}
+
 /** Runs the story; returns every published event in order, as a subscriber receives them. */
 async function runSampleHistory(): Promise<SampleEvent[]> {
   const services = createMemoryServices({
@@ -87,7 +110,7 @@ async function runSampleHistory(): Promise<SampleEvent[]> {
     eventSource: SOURCE,
   });
   const { world, mews, clock } = services;
-  const vault = new SecretsManagerNamedVault(services.vault);
+  const vault = new StageNamedVault(services.vault, TOKEN_PREFIXES['secrets-manager']);
   let registrations = 0;
   const deps: UseCaseDeps = {
     ...services,
@@ -191,11 +214,17 @@ async function runSampleHistory(): Promise<SampleEvent[]> {
   const accessToken = 'fake-integration-access-token-harbour';
   world.addIntegration({ accessToken, enterpriseId: enterpriseId });
   const integration = { Id: '7d1c3a52-94e1-4f0b-8a65-2b9e0c4d7f11', Name: 'Harbour channel sync' };
+  let tokens = vault;
   const webhook = async (Action: string, Data: Record<string, unknown> = {}) => {
     clock.advance(60_000);
     const outcome = await handleIntegrationWebhook(
       { Action, Data: { Integration: integration, ...Data } },
-      { ...deps, integrations: services.store, vault, connector: services.connector },
+      {
+        ...deps,
+        integrations: services.store,
+        vault: tokens,
+        connector: services.connector,
+      },
     );
     if (outcome.status === 'rejected' || outcome.status === 'unknown-integration') {
       throw new Error(`the sample history's ${Action} webhook was not applied: ${JSON.stringify(outcome)}`);
@@ -218,6 +247,24 @@ async function runSampleHistory(): Promise<SampleEvent[]> {
   await webhook('IntegrationCanceled');
   world.setIntegrationStatus(accessToken, 'enabled');
   await webhook('IntegrationReinstated');
+
+  // Connection Token Moved, Integration Token Moved: the stage is deployed with tokenStore
+  // parameter-store and its tokens moved (`provisioner tokens migrate --to parameter-store`).
+  const parameters = new StageNamedVault(new MemoryTokenVault({ clock }), TOKEN_PREFIXES['parameter-store']);
+  clock.advance(60_000);
+  const migration = await migrateTokens({
+    store: services.store,
+    from: layoutOf('secrets-manager', vault),
+    to: layoutOf('parameter-store', parameters),
+    recoveryDays: DEFAULT_POLICY.secretRecoveryDays,
+    environment: 'demo',
+    clock,
+  });
+  if (!migration.complete)
+    throw new Error(`the sample history's migration failed: ${JSON.stringify(migration)}`);
+  await relayPendingEvents(deps);
+  tokens = parameters;
+  deps.vault = parameters;
   world.setIntegrationStatus(accessToken, 'deleted');
   await webhook('IntegrationDeleted', { DeletedUtc: '2026-11-27T11:40:00Z' });
 

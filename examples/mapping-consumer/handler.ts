@@ -31,6 +31,8 @@ import { type TokenStores, tokenStores } from './token-stores.js';
  *
  * The connection's token is read from the store the event names (`secretStore`: Secrets Manager,
  * Parameter Store or the local vault; told from `secretRef` for events older than that field).
+ * No reference is kept between events, so `Connection Token Moved` (a token moved between stores)
+ * needs no handling here: the next event names the new place.
  *
  * Failures throw: EventBridge invokes Lambda asynchronously, so Lambda retries twice and then sends
  * the event to the on-failure destination (the construct's dead-letter queue). A malformed event

@@ -71,6 +71,7 @@ export async function openAwsTokenStores(
   return {
     where: `stack ${stackName}`,
     deployed: outputs[OUTPUT_KEYS.tokenStore],
+    environment: outputs[OUTPUT_KEYS.mewsEnvironment],
     layouts,
     store: new DynamoStateStore({ client: dynamo, tableName: outputs[OUTPUT_KEYS.tableName] }),
     recoveryDays: outputs[OUTPUT_KEYS.secretRecoveryWindowDays],

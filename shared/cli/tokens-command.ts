@@ -23,9 +23,9 @@ done is not done twice. Progress goes to stderr.
 First deploy the stack with the new store (npx cdk deploy -c tokenStore=parameter-store, or
 without it for Secrets Manager): its functions then read and write the new store, and a token
 they stored there meanwhile is kept. The command refuses a --to the stack is not deployed with.
-Events published before the move name the old place: a subscriber that kept a secretRef finds the
-token under the new store's name afterwards (ConnectionParameterPath or ConnectionSecretPrefix, then
-the id; later events carry the new reference and say which store holds it).
+Each switch writes a Connection Token Moved (Integration Token Moved) event with it, naming the
+new and the old reference: a subscriber that kept a secretRef replaces it, since the old one
+stops answering once its deletion is scheduled.
 
   --to STORE     parameter-store or secrets-manager
   --dry-run      say what would move and what it saves a month; change nothing, read no token
@@ -45,6 +45,8 @@ export interface TokenStores {
   where: string;
   /** The store the stack's functions use now. */
   deployed: TokenStoreName;
+  /** The Mews environment its events name. */
+  environment: MigrateTokensDeps['environment'];
   layouts: Record<TokenStoreName, TokenLayout>;
   store: MigrateTokensDeps['store'];
   recoveryDays: number;
@@ -103,6 +105,7 @@ export async function tokensCommand(
     const report = await migrateTokens({
       ...deps,
       recoveryDays: stores.recoveryDays,
+      environment: stores.environment,
       clock: stores.clock,
       onProgress: (step, done, total) => io.progress(`${step} ${done}/${total}`),
     });
@@ -132,12 +135,16 @@ function planText(plan: MigrationPlan, notDeployed: string | undefined): string 
   ].join('\n');
 }
 
+const OUTCOME_ORDER = ['copied', 'kept-newer', 'no-token', 'already', 'missing', 'failed'];
+
 function reportText(report: MigrationReport, recoveryDays: number): string {
-  const counts = new Map<string, number>();
-  for (const r of report.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+  // In a fixed order, whatever the ids.
+  const counts = OUTCOME_ORDER.map(
+    (o) => [o, report.results.filter((r) => r.outcome === o).length] as const,
+  ).filter(([, n]) => n > 0);
   const problems = report.results.filter((r) => r.reason);
   return [
-    `Tokens from ${report.from} to ${report.to}: ${[...counts].map(([o, n]) => `${n} ${o}`).join(', ') || 'none'}.`,
+    `Tokens from ${report.from} to ${report.to}: ${counts.map(([o, n]) => `${n} ${o}`).join(', ') || 'none'}.`,
     ...problems.map((r) => `  ${r.outcome}: ${r.kind} ${r.id}: ${r.reason}`),
     report.complete
       ? `${report.scheduled} old token(s) scheduled for deletion (restorable for ${recoveryDays} days).`

@@ -37,6 +37,7 @@ export const OUTPUT_KEYS = {
  */
 export const tokenStoreOutputsSchema = z.object({
   [OUTPUT_KEYS.tableName]: z.string().min(1),
+  [OUTPUT_KEYS.mewsEnvironment]: z.enum(['demo', 'production']),
   [OUTPUT_KEYS.tokenStore]: z.enum(['secrets-manager', 'parameter-store']).default('secrets-manager'),
   [OUTPUT_KEYS.connectionSecretPrefix]: z.string().min(1),
   [OUTPUT_KEYS.integrationSecretPrefix]: z.string().min(1),

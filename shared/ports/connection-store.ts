@@ -52,13 +52,15 @@ export interface ConnectionRemoval {
 /**
  * A connection's token moved to another store (the token migration): the reference changes if the
  * connection is still at `expectedVersion` and still names `from`. It bumps the version, so a
- * change decided from the old reference (a provisioning carrying it) is stale.
+ * change decided from the old reference (a provisioning carrying it) is stale. `events` (the
+ * `Connection Token Moved` telling subscribers the new reference) are written with it.
  */
 export interface SecretRefSwitch {
   connectionId: ConnectionId;
   expectedVersion: number;
   from: string;
   to: string;
+  events: OutboxEvent[];
 }
 
 /**

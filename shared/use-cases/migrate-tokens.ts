@@ -1,3 +1,5 @@
+import type { MewsEnvironment } from '../domain/events/event-parts.js';
+import { connectionTokenMoved, integrationTokenMoved } from '../domain/events/token-moved.event.js';
 import type { Connection, ConnectionId, Integration, IntegrationId } from '../domain/model.js';
 import {
   type ParameterStoreAssumptions,
@@ -32,6 +34,8 @@ export interface MigrateTokensDeps {
   to: TokenLayout;
   /** The old tokens' recovery window (the stage's secretRecoveryWindowDays). */
   recoveryDays: number;
+  /** The stage's Mews environment, as its events name it. */
+  environment: MewsEnvironment;
   clock: Clock;
   /** Tokens in flight at once (default 4: Parameter Store's default write rate is low). */
   concurrency?: number;
@@ -87,7 +91,8 @@ interface Item {
  * Moves every token the state references from one store to the other, in an order that never
  * leaves the state naming a place without the token: copy and verify every token (read back,
  * compared in memory, never printed), then switch the state's references (each conditional on the
- * version and reference read, so a concurrent change makes it read again), and only when nothing
+ * version and reference read, so a concurrent change makes it read again; each with the event
+ * announcing the move to subscribers, in the same write), and only when nothing
  * failed, schedule the old tokens' deletion (restorable within the recovery window).
  *
  * Every step is idempotent and the state is where progress lives, so a crash anywhere is finished
@@ -262,20 +267,24 @@ async function switchRef(item: Item, targetRef: string, deps: MigrateTokensDeps)
         reason: `${item.id}'s reference changed meanwhile to ${ref}`,
       };
     }
+    // The move is announced in the switch's own write: once, whatever crashes around it.
+    const at = deps.clock.now().toISOString();
+    const move = { to: targetRef, recoveryDays: deps.recoveryDays, environment: deps.environment, at };
     const result =
-      item.kind === 'connection'
+      'discoveredBy' in current
         ? await deps.store.switchSecretRef({
-            connectionId: item.id as ConnectionId,
+            connectionId: current.id,
             expectedVersion: current.version,
             from: ref,
             to: targetRef,
+            events: [connectionTokenMoved({ ...move, connection: current })],
           })
         : await deps.store.updateIntegration({
-            id: item.id as IntegrationId,
+            id: current.id,
             expectedVersion: current.version,
             changes: { secretRef: targetRef },
-            at: deps.clock.now().toISOString(),
-            events: [],
+            at,
+            events: [integrationTokenMoved({ ...move, integration: current })],
           });
     if (result === 'applied') return { ...idOf(item), outcome: 'copied' };
   }

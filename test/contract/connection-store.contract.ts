@@ -642,27 +642,75 @@ export function connectionStoreContract(makeStore: StateStoreFactory): void {
   });
 
   describe('switchSecretRef', () => {
-    it('switches the reference at the expected version and from the expected reference, bumping the version', async () => {
-      const { con } = await provisioned();
+    const moved = (con: ConnectionId) =>
+      event(con, '2025-03-01T00:00:00.000Z', { detailType: 'Connection Token Moved' });
+
+    it('switches the reference at the expected version and from the expected reference, bumping the version, with its events', async () => {
+      const { con, provisionedEvent } = await provisioned();
       const from = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:mews/${con}`;
       const to = `/mews-provisioner/test/connections/${con}`;
-      expect(await store.switchSecretRef({ connectionId: con, expectedVersion: 0, from, to })).toBe('stale');
-      expect(await store.switchSecretRef({ connectionId: con, expectedVersion: 1, from: 'other', to })).toBe('stale');
+      const e = moved(con);
+      const change = (expectedVersion: number, ref = from) => ({
+        connectionId: con,
+        expectedVersion,
+        from: ref,
+        to,
+        events: [e],
+      });
+      expect(await store.switchSecretRef(change(0))).toBe('stale');
+      expect(await store.switchSecretRef(change(1, 'other'))).toBe('stale');
       expect((await store.getConnection(con))?.secretRef).toBe(from);
-      expect(await store.switchSecretRef({ connectionId: con, expectedVersion: 1, from, to })).toBe('applied');
-      expect(await store.getConnection(con)).toMatchObject({ secretRef: to, version: 2, status: 'provisioned' });
-      // a replay, or a provisioning decided from the old reference, is stale
-      expect(await store.switchSecretRef({ connectionId: con, expectedVersion: 1, from, to })).toBe('stale');
-      expect(await store.switchSecretRef({ connectionId: connectionId(), expectedVersion: 0, from, to })).toBe(
-        'stale',
-      );
+      // a stale switch writes no event
+      expect(await store.listEventsFor(con)).toEqual([provisionedEvent]);
+      expect(await store.switchSecretRef(change(1))).toBe('applied');
+      expect(await store.getConnection(con)).toMatchObject({
+        secretRef: to,
+        version: 2,
+        status: 'provisioned',
+      });
+      expect(await store.listEventsFor(con)).toEqual([provisionedEvent, e]);
+      // a replay, or a provisioning decided from the old reference, is stale, and adds nothing
+      expect(await store.switchSecretRef(change(1))).toBe('stale');
+      expect(await store.listEventsFor(con)).toEqual([provisionedEvent, e]);
+      const unknown = connectionId();
+      expect(
+        await store.switchSecretRef({
+          connectionId: unknown,
+          expectedVersion: 0,
+          from,
+          to,
+          events: [moved(unknown)],
+        }),
+      ).toBe('stale');
+      expect(await store.listEventsFor(unknown)).toEqual([]);
+    });
+
+    it('is atomic: an event id of another state change leaves the reference as it was', async () => {
+      const { con } = await provisioned();
+      const from = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:mews/${con}`;
+      const existing = event('elsewhere', '2025-01-01T00:00:00.000Z');
+      await store.appendEvents([existing]);
+      const before = await stateOf(store, con);
+      await expect(
+        store.switchSecretRef({
+          connectionId: con,
+          expectedVersion: 1,
+          from,
+          to: `/p/${con}`,
+          events: [existing],
+        }),
+      ).rejects.toThrow(DuplicateEventError);
+      expect(await stateOf(store, con)).toEqual(before);
+      expect((await store.getConnection(con))?.secretRef).toBe(from);
     });
 
     it('a discovered connection: the switch makes a provisioning that read the old reference stale', async () => {
       const seed = await seeded(store);
       const from = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:mews/${seed.con}`;
       const to = `/p/connections/${seed.con}`;
-      expect(await store.switchSecretRef({ connectionId: seed.con, expectedVersion: 0, from, to })).toBe('applied');
+      expect(
+        await store.switchSecretRef({ connectionId: seed.con, expectedVersion: 0, from, to, events: [] }),
+      ).toBe('applied');
       expect(await store.recordProvisioned(provisionInput(seed.acc.id, seed.con, []))).toBe('stale');
       expect((await store.getConnection(seed.con))?.secretRef).toBe(to);
     });

@@ -29,6 +29,7 @@ let deployed: TokenStoreName = 'secrets-manager';
 function outputs() {
   const all: Record<string, string> = {
     TableName: table.tableName,
+    MewsEnvironment: 'demo',
     ConnectionSecretPrefix: 'mews-provisioner/demo/connections/',
     IntegrationSecretPrefix: 'mews-provisioner/demo/integrations/',
     ConnectionSecretsKeyArn: KEY,
@@ -69,6 +70,26 @@ async function cli(args: string[]) {
 
 let deployment: TokenDeployment;
 let store: DynamoStateStore;
+
+/** Per reference in the state: the token-moved events in the outbox that moved it out of `from`. */
+async function announcedMoves(from: TokenStoreName) {
+  const ids = [
+    ...(await store.listConnections()).filter((c) => c.secretRef).map((c) => c.id),
+    ...(await store.listIntegrations()).map((i) => i.id),
+  ];
+  const counts: Record<string, number> = {};
+  for (const id of ids) {
+    const events = await store.listEventsFor(id);
+    counts[id] = events.filter(
+      (e) =>
+        e.detailType.endsWith(' Token Moved') &&
+        (e.detail as { previous: { secretStore: string } }).previous.secretStore === from,
+    ).length;
+  }
+  return counts;
+}
+
+const once = (counts: Record<string, number>) => Object.fromEntries(Object.keys(counts).map((id) => [id, 1]));
 
 beforeAll(async () => {
   table = await freshTable('tokens-migrate');
@@ -117,6 +138,10 @@ describe('tokens migrate over DynamoDB Local and the AWS fakes', () => {
     const resumed = await cli(['tokens', 'migrate', '--to', 'parameter-store']);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain('9 already');
+    // each move announced once, in the switch's write, though the run crashed after it
+    const announced = await announcedMoves('secrets-manager');
+    expect(Object.keys(announced)).toHaveLength(9);
+    expect(announced).toEqual(once(announced));
     expect(await unreadableTokens(store, [stores.layouts['parameter-store']], deployment)).toEqual([]);
     // the old secrets wait out their recovery window, restorable
     const live = [...deployment.live.keys()];
@@ -149,6 +174,9 @@ describe('tokens migrate over DynamoDB Local and the AWS fakes', () => {
 
     const resumed = await cli(['tokens', 'migrate', '--to', 'secrets-manager']);
     expect(resumed.code).toBe(0);
+    const announced = await announcedMoves('parameter-store');
+    expect(Object.keys(announced)).toHaveLength(9);
+    expect(announced).toEqual(once(announced));
     expect(await unreadableTokens(store, [stores.layouts['secrets-manager']], deployment)).toEqual([]);
     // every live token is back in a live secret; the parameters moved to the deleted path for the sweep
     const liveParameters = [...ssm.parameters.keys()].filter((n) => !n.includes('/deleted/'));

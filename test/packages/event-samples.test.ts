@@ -37,17 +37,27 @@ describe('packages/events/samples', () => {
     }
   });
 
-  it('say where each token is, as a deployed stage does: a Secrets Manager name, secretStore set', async () => {
+  it('say where each token is, as a deployed stage does: a secret name, after the move a parameter name; secretStore set', async () => {
+    const names: Record<string, RegExp> = {
+      'secrets-manager': /^mews-provisioner-demo\/(connections\/con|integrations\/int)_[0-9a-f]{24}$/,
+      'parameter-store': /^\/mews-provisioner-demo\/(connections\/con|integrations\/int)_[0-9a-f]{24}$/,
+    };
+    const stores: Record<string, string[]> = {};
     for (const { file, content } of await checkedIn()) {
       const detail = JSON.parse(content).detail;
-      const ref = detail.connection ?? detail.integration;
-      if (!ref) continue;
-      expect(ref.secretRef, file).toMatch(
-        /^mews-provisioner-demo\/(connections\/con|integrations\/int)_[0-9a-f]{24}$/,
-      );
-      expect(ref.secretStore, file).toBe('secrets-manager');
-      expect(secretStoreOf(ref.secretRef)).toBe(ref.secretStore);
+      const subject = detail.connection ?? detail.integration;
+      if (!subject) continue;
+      for (const ref of [subject, ...(detail.previous ? [detail.previous] : [])]) {
+        expect(ref.secretRef, file).toMatch(names[ref.secretStore] ?? /^$/);
+        expect(secretStoreOf(ref.secretRef)).toBe(ref.secretStore);
+      }
+      stores[file] = [subject.secretStore, detail.previous?.secretStore].filter(Boolean);
     }
+    // The story moves the tokens to Parameter Store (tokens migrate) before the integration is deleted.
+    expect(stores['connection-token-moved.json']).toEqual(['parameter-store', 'secrets-manager']);
+    expect(stores['integration-token-moved.json']).toEqual(['parameter-store', 'secrets-manager']);
+    expect(stores['integration-deleted.json']).toEqual(['parameter-store']);
+    expect(stores['connection-provisioned.json']).toEqual(['secrets-manager']);
   });
 
   it('carry no token', async () => {

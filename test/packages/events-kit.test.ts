@@ -82,9 +82,9 @@ console.log(JSON.stringify({
     // else the kit imported (there is nothing else there: an AWS import would fail here).
     const { stdout } = await run(process.execPath, ['--preserve-symlinks', 'consumer.mjs'], { cwd: project });
     const out = JSON.parse(stdout);
-    expect(out.types).toBe(15);
-    expect(out.parsed).toHaveLength(15);
-    expect(new Set(out.parsed.map(([type]: [string]) => type)).size).toBe(15);
+    expect(out.types).toBe(17);
+    expect(out.parsed).toHaveLength(17);
+    expect(new Set(out.parsed.map(([type]: [string]) => type)).size).toBe(17);
     expect(out.store).toBe('secrets-manager');
     expect(out.stores).toEqual(['local-vault', 'parameter-store', 'secrets-manager']);
     expect(out.refused.isKitError).toBe(true);
@@ -108,6 +108,12 @@ export function storeOf(input: unknown): SecretStore | undefined {
   return undefined;
 }
 export const removed = (d: EventDetail<'Connection Removed'>): number => d.secretRecoveryDays;
+export const moved = (d: EventDetail<'Connection Token Moved'>): [string, SecretStore, string] => [
+  d.connection.secretRef,
+  d.previous.secretStore,
+  d.previous.deletedAfter,
+];
+export const integrationMoved = (d: EventDetail<'Integration Token Moved'>): boolean => d.deleted;
 `,
     );
     await writeFile(

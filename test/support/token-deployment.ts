@@ -46,7 +46,8 @@ export async function populateDeployment(
   options: { connections?: number } = {},
 ): Promise<TokenDeployment> {
   const live = new Map<ConnectionId | IntegrationId, string>();
-  const acc = account();
+  // Ids as the service makes them (acc_ + 16 hex digits), since the events' schemas check them.
+  const acc = account({ id: `acc_${uid()}${uid().slice(0, 4)}` });
   await store.addAccount(acc);
   const ids = Array.from(
     { length: (options.connections ?? 4) + 2 },

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { parseEventDetail } from '../../packages/events/src/index.js';
 import { ManualClock } from '../../shared/adapters/memory/manual-clock.js';
 import { MemoryStateStore } from '../../shared/adapters/memory/memory-state-store.js';
 import type { OnPortCall } from '../../shared/adapters/memory/port-call.js';
-import type { IntegrationId } from '../../shared/domain/model.js';
+import { eventIdFor } from '../../shared/domain/identity.js';
+import type { ConnectionId, IntegrationId } from '../../shared/domain/model.js';
 import {
   type MigrateTokensDeps,
   migrateTokens,
@@ -30,6 +32,7 @@ async function world() {
     from,
     to,
     recoveryDays: 7,
+    environment: 'demo',
     clock,
   });
   return { hooks, store, sm, ssm, deployment, deps };
@@ -66,6 +69,82 @@ async function expectMovedTo(w: World, to: TokenLayout, from: TokenLayout, deplo
   for (const i of await w.store.listIntegrations()) expect(to.holds(i.secretRef)).toBe(true);
 }
 
+const MOVED = { connection: 'Connection Token Moved', integration: 'Integration Token Moved' } as const;
+
+/** Every token reference in the state, with the id its move's event must carry (keyed by the version the switch makes). */
+async function movesExpected(w: World) {
+  const connections = (await w.store.listConnections()).filter((c) => c.secretRef);
+  const integrations = await w.store.listIntegrations();
+  return new Map<string, { eventId: string; from: string }>([
+    ...connections.map(
+      (c) =>
+        [
+          c.id,
+          { eventId: eventIdFor(MOVED.connection, c.id, c.version + 1), from: c.secretRef as string },
+        ] as const,
+    ),
+    ...integrations.map(
+      (i) =>
+        [i.id, { eventId: eventIdFor(MOVED.integration, i.id, i.version + 1), from: i.secretRef }] as const,
+    ),
+  ]);
+}
+
+/** The token-moved events in the outbox, per subject. */
+async function movedEvents(w: World, ids: Iterable<string>) {
+  const bySubject = new Map<string, { eventId: string; detail: unknown; detailType: string }[]>();
+  for (const id of ids) {
+    const events = await w.store.listEventsFor(id);
+    bySubject.set(
+      id,
+      events.filter((e) => e.detailType === MOVED.connection || e.detailType === MOVED.integration),
+    );
+  }
+  return bySubject;
+}
+
+/** Each reference moved is announced once, with the expected id, naming the old and the new place. */
+async function expectAnnouncedOnce(
+  w: World,
+  expected: Awaited<ReturnType<typeof movesExpected>>,
+  to: TokenLayout,
+  from: TokenLayout,
+  context = '',
+) {
+  const moved = await movedEvents(w, expected.keys());
+  for (const [id, { eventId, from: oldRef }] of expected) {
+    const events = (moved.get(id) ?? []).filter((e) => {
+      const detail = e.detail as { previous: { secretStore: string } };
+      return detail.previous.secretStore === from.name;
+    });
+    expect(
+      events.map((e) => e.eventId),
+      `${id}'s move ${context}`,
+    ).toEqual([eventId]);
+    const [event] = events as [(typeof events)[number]];
+    // a valid event of its type, as subscribers parse it
+    parseEventDetail(event.detailType, event.detail);
+    const detail = event.detail as {
+      connection?: { id: string; secretRef: string; secretStore: string };
+      integration?: { id: string; secretRef: string; secretStore: string };
+      previous: unknown;
+    };
+    const current = id.startsWith('int_')
+      ? await w.store.getIntegration(id as IntegrationId)
+      : await w.store.getConnection(id as ConnectionId);
+    expect(detail.connection ?? detail.integration).toMatchObject({
+      id,
+      secretRef: current?.secretRef,
+      secretStore: to.name,
+    });
+    expect(detail.previous).toEqual({
+      secretRef: oldRef,
+      secretStore: from.name,
+      deletedAfter: expect.stringMatching(/Z$/),
+    });
+  }
+}
+
 const forward = (w: World) => w.deps(w.sm, w.ssm);
 const backward = (w: World) => w.deps(w.ssm, w.sm);
 const none = async () => {};
@@ -76,6 +155,7 @@ const migratedForward = async (w: World) => {
 describe('migrateTokens over the in-memory twins', () => {
   it('moves a populated deployment to Parameter Store and back, each outcome named', async () => {
     const w = await world();
+    const expected = await movesExpected(w);
     const there = await migrateTokens(forward(w));
     expect(there).toMatchObject({
       from: 'secrets-manager',
@@ -86,13 +166,20 @@ describe('migrateTokens over the in-memory twins', () => {
     const outcomes = there.results.map((r) => r.outcome).sort();
     expect(outcomes).toEqual([...Array(6).fill('copied'), 'no-token', 'no-token', 'no-token'].sort());
     await expectMovedTo(w, w.ssm, w.sm, w.deployment);
+    await expectAnnouncedOnce(w, expected, w.ssm, w.sm);
 
     const again = await migrateTokens(forward(w));
     expect(again.results.every((r) => r.outcome === 'already')).toBe(true);
+    await expectAnnouncedOnce(w, expected, w.ssm, w.sm, 'after a second run');
 
+    const expectedBack = await movesExpected(w);
     const back = await migrateTokens(backward(w));
     expect(back).toMatchObject({ complete: true, scheduled: 9 });
     await expectMovedTo(w, w.sm, w.ssm, w.deployment);
+    await expectAnnouncedOnce(w, expectedBack, w.sm, w.ssm);
+    // the move back has ids of its own
+    const ids = [...expected.values(), ...expectedBack.values()].map((e) => e.eventId);
+    expect(new Set(ids).size).toBe(18);
   });
 
   for (const [label, prepare, direction, to, from] of [
@@ -105,6 +192,7 @@ describe('migrateTokens over the in-memory twins', () => {
       for (let crashAt = 1; crashAt <= total; crashAt++) {
         const w = await world();
         await prepare(w);
+        const expected = await movesExpected(w);
         let calls = 0;
         // The process dies at that call: it and everything after it fail, nothing takes effect.
         w.hooks.onCall = () => {
@@ -116,11 +204,23 @@ describe('migrateTokens over the in-memory twins', () => {
           await unreadableTokens(w.store, [w.sm, w.ssm], w.deployment),
           `after a crash at call ${crashAt}`,
         ).toEqual([]);
+        // announced exactly when switched: the event and the switch are one write
+        const announced = await movedEvents(w, expected.keys());
+        for (const id of expected.keys()) {
+          const ref = id.startsWith('int_')
+            ? (await w.store.getIntegration(id as IntegrationId))?.secretRef
+            : (await w.store.getConnection(id as ConnectionId))?.secretRef;
+          const ofThisMove = (announced.get(id) ?? []).filter((e) => e.eventId === expected.get(id)?.eventId);
+          expect(ofThisMove.length, `${id} after a crash at call ${crashAt}`).toBe(
+            w[to].holds(ref ?? '') ? 1 : 0,
+          );
+        }
 
         const resumed = await migrateTokens(direction(w));
         expect(resumed.complete, `resumed after a crash at call ${crashAt}`).toBe(true);
         expect(resumed.results.filter((r) => r.outcome === 'failed')).toEqual([]);
         await expectMovedTo(w, w[to], w[from], w.deployment);
+        await expectAnnouncedOnce(w, expected, w[to], w[from], `after a crash at call ${crashAt}`);
       }
     });
   }
@@ -140,6 +240,7 @@ describe('migrateTokens over the in-memory twins', () => {
             expectedVersion: c.version,
             from: c.secretRef,
             to: c.secretRef,
+            events: [],
           });
         }
       }

@@ -5,6 +5,7 @@ export declare const CONNECTION_CONFIGURATION_CHANGED = "Connection Configuratio
 export declare const CONNECTION_DEACTIVATED = "Connection Deactivated";
 export declare const CONNECTION_REACTIVATED = "Connection Reactivated";
 export declare const CONNECTION_REMOVED = "Connection Removed";
+export declare const CONNECTION_TOKEN_MOVED = "Connection Token Moved";
 export declare const connectionProvisionedSchema: z.ZodMiniObject<{
     connection: z.ZodMiniObject<{
         secretRef: z.ZodMiniString<string>;
@@ -290,6 +291,44 @@ export declare const connectionRemovedSchema: z.ZodMiniObject<{
         accountId: z.ZodMiniString<string>;
     }, z.core.$strip>;
     secretRecoveryDays: z.ZodMiniNumber<number>;
+    schemaVersion: z.ZodMiniLiteral<1>;
+    eventId: z.ZodMiniString<string>;
+    occurredAt: z.iso.ZodMiniISODateTime;
+    environment: z.ZodMiniEnum<{
+        demo: "demo";
+        production: "production";
+        simulator: "simulator";
+    }>;
+}, z.core.$strip>;
+export declare const connectionTokenMovedSchema: z.ZodMiniObject<{
+    connection: z.ZodMiniObject<{
+        secretRef: z.ZodMiniString<string>;
+        secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
+            "secrets-manager": "secrets-manager";
+            "parameter-store": "parameter-store";
+            "local-vault": "local-vault";
+        }>>;
+        id: z.ZodMiniString<string>;
+        name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+        propertyId: z.ZodMiniString<string>;
+        propertyName: z.ZodMiniString<string>;
+        accountId: z.ZodMiniString<string>;
+    }, z.core.$strip>;
+    status: z.ZodMiniEnum<{
+        removed: "removed";
+        deactivated: "deactivated";
+        discovered: "discovered";
+        provisioned: "provisioned";
+    }>;
+    previous: z.ZodMiniObject<{
+        secretRef: z.ZodMiniString<string>;
+        secretStore: z.ZodMiniEnum<{
+            "secrets-manager": "secrets-manager";
+            "parameter-store": "parameter-store";
+            "local-vault": "local-vault";
+        }>;
+        deletedAfter: z.iso.ZodMiniISODateTime;
+    }, z.core.$strip>;
     schemaVersion: z.ZodMiniLiteral<1>;
     eventId: z.ZodMiniString<string>;
     occurredAt: z.iso.ZodMiniISODateTime;

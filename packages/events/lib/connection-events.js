@@ -1,11 +1,12 @@
 import * as z from 'zod/mini';
-import { configurationRefSchema, configurationSummarySchema, connectionRefSchema, eventBase, snapshotRefSchema, } from './event-parts.js';
+import { configurationRefSchema, configurationSummarySchema, connectionRefSchema, eventBase, previousTokenSchema, snapshotRefSchema, } from './event-parts.js';
 export const CONNECTION_PROVISIONED = 'Connection Provisioned';
 export const CONNECTION_PROVISIONING_FAILED = 'Connection Provisioning Failed';
 export const CONNECTION_CONFIGURATION_CHANGED = 'Connection Configuration Changed';
 export const CONNECTION_DEACTIVATED = 'Connection Deactivated';
 export const CONNECTION_REACTIVATED = 'Connection Reactivated';
 export const CONNECTION_REMOVED = 'Connection Removed';
+export const CONNECTION_TOKEN_MOVED = 'Connection Token Moved';
 export const connectionProvisionedSchema = z.object({
     ...eventBase,
     connection: connectionRefSchema,
@@ -80,4 +81,12 @@ export const connectionRemovedSchema = z.object({
     connection: connectionRefSchema,
     /** The token is deleted after this many days unless the connection returns. */
     secretRecoveryDays: z.number().check(z.int()),
+});
+export const connectionTokenMovedSchema = z.object({
+    ...eventBase,
+    /** `secretRef` and `secretStore` name the token's new place. */
+    connection: connectionRefSchema,
+    /** The connection's status, which the move leaves as it was (discovered: not provisioned yet). */
+    status: z.enum(['discovered', 'provisioned', 'deactivated', 'removed']),
+    previous: previousTokenSchema,
 });

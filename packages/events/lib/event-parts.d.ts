@@ -18,6 +18,21 @@ export declare const eventBase: {
         simulator: "simulator";
     }>;
 };
+/**
+ * Where a moved token was (`Connection Token Moved`, `Integration Token Moved`). The migration
+ * schedules that copy's deletion once every token has moved; from then on it cannot be read
+ * (Secrets Manager refuses a secret scheduled for deletion; Parameter Store's copy is moved out of
+ * the readable paths), and it is deleted for good when its recovery window ends.
+ */
+export declare const previousTokenSchema: z.ZodMiniObject<{
+    secretRef: z.ZodMiniString<string>;
+    secretStore: z.ZodMiniEnum<{
+        "secrets-manager": "secrets-manager";
+        "parameter-store": "parameter-store";
+        "local-vault": "local-vault";
+    }>;
+    deletedAfter: z.iso.ZodMiniISODateTime;
+}, z.core.$strip>;
 export declare const connectionRefSchema: z.ZodMiniObject<{
     secretRef: z.ZodMiniString<string>;
     secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{

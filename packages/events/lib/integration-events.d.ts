@@ -5,6 +5,7 @@ export declare const INTEGRATION_DISABLED = "Integration Disabled";
 export declare const INTEGRATION_CANCELED = "Integration Canceled";
 export declare const INTEGRATION_REINSTATED = "Integration Reinstated";
 export declare const INTEGRATION_DELETED = "Integration Deleted";
+export declare const INTEGRATION_TOKEN_MOVED = "Integration Token Moved";
 export declare const integrationProvisionedSchema: z.ZodMiniObject<{
     integration: z.ZodMiniObject<{
         secretRef: z.ZodMiniString<string>;
@@ -166,6 +167,43 @@ export declare const integrationReinstatedSchema: z.ZodMiniObject<{
 export declare const integrationDeletedSchema: z.ZodMiniObject<{
     deletedUtc: z.ZodMiniString<string>;
     secretRecoveryDays: z.ZodMiniNumber<number>;
+    integration: z.ZodMiniObject<{
+        secretRef: z.ZodMiniString<string>;
+        secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
+            "secrets-manager": "secrets-manager";
+            "parameter-store": "parameter-store";
+            "local-vault": "local-vault";
+        }>>;
+        id: z.ZodMiniString<string>;
+        mewsId: z.ZodMiniString<string>;
+        name: z.ZodMiniString<string>;
+    }, z.core.$strip>;
+    enterprise: z.ZodMiniObject<{
+        id: z.ZodMiniString<string>;
+        name: z.ZodMiniString<string>;
+    }, z.core.$strip>;
+    enabled: z.ZodMiniBoolean<boolean>;
+    canceled: z.ZodMiniBoolean<boolean>;
+    schemaVersion: z.ZodMiniLiteral<1>;
+    eventId: z.ZodMiniString<string>;
+    occurredAt: z.iso.ZodMiniISODateTime;
+    environment: z.ZodMiniEnum<{
+        demo: "demo";
+        production: "production";
+        simulator: "simulator";
+    }>;
+}, z.core.$strip>;
+export declare const integrationTokenMovedSchema: z.ZodMiniObject<{
+    deleted: z.ZodMiniBoolean<boolean>;
+    previous: z.ZodMiniObject<{
+        secretRef: z.ZodMiniString<string>;
+        secretStore: z.ZodMiniEnum<{
+            "secrets-manager": "secrets-manager";
+            "parameter-store": "parameter-store";
+            "local-vault": "local-vault";
+        }>;
+        deletedAfter: z.iso.ZodMiniISODateTime;
+    }, z.core.$strip>;
     integration: z.ZodMiniObject<{
         secretRef: z.ZodMiniString<string>;
         secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{

@@ -1,11 +1,12 @@
 import * as z from 'zod/mini';
-import { enterpriseConfigurationSchema, eventBase, integrationRefSchema, namedRefSchema, } from './event-parts.js';
+import { enterpriseConfigurationSchema, eventBase, integrationRefSchema, namedRefSchema, previousTokenSchema, } from './event-parts.js';
 export const INTEGRATION_PROVISIONED = 'Integration Provisioned';
 export const INTEGRATION_ENABLED = 'Integration Enabled';
 export const INTEGRATION_DISABLED = 'Integration Disabled';
 export const INTEGRATION_CANCELED = 'Integration Canceled';
 export const INTEGRATION_REINSTATED = 'Integration Reinstated';
 export const INTEGRATION_DELETED = 'Integration Deleted';
+export const INTEGRATION_TOKEN_MOVED = 'Integration Token Moved';
 export const integrationProvisionedSchema = z.object({
     ...eventBase,
     integration: integrationRefSchema,
@@ -39,4 +40,10 @@ export const integrationDeletedSchema = z.object({
     deletedUtc: z.string(),
     /** The access token is deleted after this many days. */
     secretRecoveryDays: z.number().check(z.int()),
+});
+export const integrationTokenMovedSchema = z.object({
+    ...statusBase,
+    /** Whether Mews deleted the integration (`Integration Deleted`); the move changes none of these. */
+    deleted: z.boolean(),
+    previous: previousTokenSchema,
 });

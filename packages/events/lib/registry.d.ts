@@ -295,6 +295,44 @@ export declare const eventRegistry: {
             simulator: "simulator";
         }>;
     }, z.core.$strip>;
+    readonly "Connection Token Moved": z.ZodMiniObject<{
+        connection: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
+                "secrets-manager": "secrets-manager";
+                "parameter-store": "parameter-store";
+                "local-vault": "local-vault";
+            }>>;
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniNullable<z.ZodMiniString<string>>;
+            propertyId: z.ZodMiniString<string>;
+            propertyName: z.ZodMiniString<string>;
+            accountId: z.ZodMiniString<string>;
+        }, z.core.$strip>;
+        status: z.ZodMiniEnum<{
+            removed: "removed";
+            deactivated: "deactivated";
+            discovered: "discovered";
+            provisioned: "provisioned";
+        }>;
+        previous: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniEnum<{
+                "secrets-manager": "secrets-manager";
+                "parameter-store": "parameter-store";
+                "local-vault": "local-vault";
+            }>;
+            deletedAfter: z.iso.ZodMiniISODateTime;
+        }, z.core.$strip>;
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
+            demo: "demo";
+            production: "production";
+            simulator: "simulator";
+        }>;
+    }, z.core.$strip>;
     readonly "Account Access Failed": z.ZodMiniObject<{
         account: z.ZodMiniObject<{
             id: z.ZodMiniString<string>;
@@ -509,6 +547,43 @@ export declare const eventRegistry: {
     readonly "Integration Deleted": z.ZodMiniObject<{
         deletedUtc: z.ZodMiniString<string>;
         secretRecoveryDays: z.ZodMiniNumber<number>;
+        integration: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{
+                "secrets-manager": "secrets-manager";
+                "parameter-store": "parameter-store";
+                "local-vault": "local-vault";
+            }>>;
+            id: z.ZodMiniString<string>;
+            mewsId: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
+        }, z.core.$strip>;
+        enterprise: z.ZodMiniObject<{
+            id: z.ZodMiniString<string>;
+            name: z.ZodMiniString<string>;
+        }, z.core.$strip>;
+        enabled: z.ZodMiniBoolean<boolean>;
+        canceled: z.ZodMiniBoolean<boolean>;
+        schemaVersion: z.ZodMiniLiteral<1>;
+        eventId: z.ZodMiniString<string>;
+        occurredAt: z.iso.ZodMiniISODateTime;
+        environment: z.ZodMiniEnum<{
+            demo: "demo";
+            production: "production";
+            simulator: "simulator";
+        }>;
+    }, z.core.$strip>;
+    readonly "Integration Token Moved": z.ZodMiniObject<{
+        deleted: z.ZodMiniBoolean<boolean>;
+        previous: z.ZodMiniObject<{
+            secretRef: z.ZodMiniString<string>;
+            secretStore: z.ZodMiniEnum<{
+                "secrets-manager": "secrets-manager";
+                "parameter-store": "parameter-store";
+                "local-vault": "local-vault";
+            }>;
+            deletedAfter: z.iso.ZodMiniISODateTime;
+        }, z.core.$strip>;
         integration: z.ZodMiniObject<{
             secretRef: z.ZodMiniString<string>;
             secretStore: z.ZodMiniOptional<z.ZodMiniEnum<{

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ACCOUNT_ACCESS_FAILED, ACCOUNT_ACCESS_RESTORED, ACCOUNT_ANOMALY, accountAccessFailedSchema, accountAccessRestoredSchema, accountAnomalySchema, } from './account-events.js';
-import { CONNECTION_CONFIGURATION_CHANGED, CONNECTION_DEACTIVATED, CONNECTION_PROVISIONED, CONNECTION_PROVISIONING_FAILED, CONNECTION_REACTIVATED, CONNECTION_REMOVED, connectionConfigurationChangedSchema, connectionDeactivatedSchema, connectionProvisionedSchema, connectionProvisioningFailedSchema, connectionReactivatedSchema, connectionRemovedSchema, } from './connection-events.js';
-import { INTEGRATION_CANCELED, INTEGRATION_DELETED, INTEGRATION_DISABLED, INTEGRATION_ENABLED, INTEGRATION_PROVISIONED, INTEGRATION_REINSTATED, integrationCanceledSchema, integrationDeletedSchema, integrationDisabledSchema, integrationEnabledSchema, integrationProvisionedSchema, integrationReinstatedSchema, } from './integration-events.js';
+import { CONNECTION_CONFIGURATION_CHANGED, CONNECTION_DEACTIVATED, CONNECTION_PROVISIONED, CONNECTION_PROVISIONING_FAILED, CONNECTION_REACTIVATED, CONNECTION_REMOVED, CONNECTION_TOKEN_MOVED, connectionConfigurationChangedSchema, connectionDeactivatedSchema, connectionProvisionedSchema, connectionProvisioningFailedSchema, connectionReactivatedSchema, connectionRemovedSchema, connectionTokenMovedSchema, } from './connection-events.js';
+import { INTEGRATION_CANCELED, INTEGRATION_DELETED, INTEGRATION_DISABLED, INTEGRATION_ENABLED, INTEGRATION_PROVISIONED, INTEGRATION_REINSTATED, INTEGRATION_TOKEN_MOVED, integrationCanceledSchema, integrationDeletedSchema, integrationDisabledSchema, integrationEnabledSchema, integrationProvisionedSchema, integrationReinstatedSchema, integrationTokenMovedSchema, } from './integration-events.js';
 import { ENGLISH } from './messages.js';
 /** Every event the provisioner publishes: detail-type -> detail schema. The public contract. */
 export const eventRegistry = {
@@ -11,6 +11,7 @@ export const eventRegistry = {
     [CONNECTION_DEACTIVATED]: connectionDeactivatedSchema,
     [CONNECTION_REACTIVATED]: connectionReactivatedSchema,
     [CONNECTION_REMOVED]: connectionRemovedSchema,
+    [CONNECTION_TOKEN_MOVED]: connectionTokenMovedSchema,
     [ACCOUNT_ACCESS_FAILED]: accountAccessFailedSchema,
     [ACCOUNT_ACCESS_RESTORED]: accountAccessRestoredSchema,
     [ACCOUNT_ANOMALY]: accountAnomalySchema,
@@ -20,6 +21,7 @@ export const eventRegistry = {
     [INTEGRATION_CANCELED]: integrationCanceledSchema,
     [INTEGRATION_REINSTATED]: integrationReinstatedSchema,
     [INTEGRATION_DELETED]: integrationDeletedSchema,
+    [INTEGRATION_TOKEN_MOVED]: integrationTokenMovedSchema,
 };
 export const DETAIL_TYPES = Object.keys(eventRegistry);
 export function isDetailType(value) {

@@ -4,6 +4,7 @@ import {
   configurationSummarySchema,
   connectionRefSchema,
   eventBase,
+  previousTokenSchema,
   snapshotRefSchema,
 } from './event-parts.js';
 
@@ -13,6 +14,7 @@ export const CONNECTION_CONFIGURATION_CHANGED = 'Connection Configuration Change
 export const CONNECTION_DEACTIVATED = 'Connection Deactivated';
 export const CONNECTION_REACTIVATED = 'Connection Reactivated';
 export const CONNECTION_REMOVED = 'Connection Removed';
+export const CONNECTION_TOKEN_MOVED = 'Connection Token Moved';
 
 export const connectionProvisionedSchema = z.object({
   ...eventBase,
@@ -96,4 +98,13 @@ export const connectionRemovedSchema = z.object({
   connection: connectionRefSchema,
   /** The token is deleted after this many days unless the connection returns. */
   secretRecoveryDays: z.number().check(z.int()),
+});
+
+export const connectionTokenMovedSchema = z.object({
+  ...eventBase,
+  /** `secretRef` and `secretStore` name the token's new place. */
+  connection: connectionRefSchema,
+  /** The connection's status, which the move leaves as it was (discovered: not provisioned yet). */
+  status: z.enum(['discovered', 'provisioned', 'deactivated', 'removed']),
+  previous: previousTokenSchema,
 });

@@ -23,6 +23,19 @@ const secretLocation = {
   secretStore: z.optional(secretStoreSchema),
 };
 
+/**
+ * Where a moved token was (`Connection Token Moved`, `Integration Token Moved`). The migration
+ * schedules that copy's deletion once every token has moved; from then on it cannot be read
+ * (Secrets Manager refuses a secret scheduled for deletion; Parameter Store's copy is moved out of
+ * the readable paths), and it is deleted for good when its recovery window ends.
+ */
+export const previousTokenSchema = z.object({
+  secretRef: z.string(),
+  secretStore: secretStoreSchema,
+  /** The end of the old copy's recovery window at the earliest (a window starts when it is scheduled). */
+  deletedAfter: z.iso.datetime(),
+});
+
 export const connectionRefSchema = z.object({
   id: z.string().check(z.regex(/^con_[0-9a-f]{24}$/)),
   name: z.nullable(z.string()),

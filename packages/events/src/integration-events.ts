@@ -4,6 +4,7 @@ import {
   eventBase,
   integrationRefSchema,
   namedRefSchema,
+  previousTokenSchema,
 } from './event-parts.js';
 
 export const INTEGRATION_PROVISIONED = 'Integration Provisioned';
@@ -12,6 +13,7 @@ export const INTEGRATION_DISABLED = 'Integration Disabled';
 export const INTEGRATION_CANCELED = 'Integration Canceled';
 export const INTEGRATION_REINSTATED = 'Integration Reinstated';
 export const INTEGRATION_DELETED = 'Integration Deleted';
+export const INTEGRATION_TOKEN_MOVED = 'Integration Token Moved';
 
 export const integrationProvisionedSchema = z.object({
   ...eventBase,
@@ -48,4 +50,11 @@ export const integrationDeletedSchema = z.object({
   deletedUtc: z.string(),
   /** The access token is deleted after this many days. */
   secretRecoveryDays: z.number().check(z.int()),
+});
+
+export const integrationTokenMovedSchema = z.object({
+  ...statusBase,
+  /** Whether Mews deleted the integration (`Integration Deleted`); the move changes none of these. */
+  deleted: z.boolean(),
+  previous: previousTokenSchema,
 });

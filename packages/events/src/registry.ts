@@ -14,12 +14,14 @@ import {
   CONNECTION_PROVISIONING_FAILED,
   CONNECTION_REACTIVATED,
   CONNECTION_REMOVED,
+  CONNECTION_TOKEN_MOVED,
   connectionConfigurationChangedSchema,
   connectionDeactivatedSchema,
   connectionProvisionedSchema,
   connectionProvisioningFailedSchema,
   connectionReactivatedSchema,
   connectionRemovedSchema,
+  connectionTokenMovedSchema,
 } from './connection-events.js';
 import {
   INTEGRATION_CANCELED,
@@ -28,12 +30,14 @@ import {
   INTEGRATION_ENABLED,
   INTEGRATION_PROVISIONED,
   INTEGRATION_REINSTATED,
+  INTEGRATION_TOKEN_MOVED,
   integrationCanceledSchema,
   integrationDeletedSchema,
   integrationDisabledSchema,
   integrationEnabledSchema,
   integrationProvisionedSchema,
   integrationReinstatedSchema,
+  integrationTokenMovedSchema,
 } from './integration-events.js';
 import { ENGLISH } from './messages.js';
 
@@ -45,6 +49,7 @@ export const eventRegistry = {
   [CONNECTION_DEACTIVATED]: connectionDeactivatedSchema,
   [CONNECTION_REACTIVATED]: connectionReactivatedSchema,
   [CONNECTION_REMOVED]: connectionRemovedSchema,
+  [CONNECTION_TOKEN_MOVED]: connectionTokenMovedSchema,
   [ACCOUNT_ACCESS_FAILED]: accountAccessFailedSchema,
   [ACCOUNT_ACCESS_RESTORED]: accountAccessRestoredSchema,
   [ACCOUNT_ANOMALY]: accountAnomalySchema,
@@ -54,6 +59,7 @@ export const eventRegistry = {
   [INTEGRATION_CANCELED]: integrationCanceledSchema,
   [INTEGRATION_REINSTATED]: integrationReinstatedSchema,
   [INTEGRATION_DELETED]: integrationDeletedSchema,
+  [INTEGRATION_TOKEN_MOVED]: integrationTokenMovedSchema,
 } as const;
 
 export type DetailType = keyof typeof eventRegistry;

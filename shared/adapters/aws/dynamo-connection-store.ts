@@ -200,8 +200,10 @@ export class DynamoConnectionStore implements ConnectionStore {
     return 'applied';
   }
 
-  /** One conditional update: still at the version, still naming `from`. No event: subscribers' refs stay valid until the old secret's recovery window ends. */
+  /** One transaction: the reference, if still at the version and still naming `from`, and its events. */
   async switchSecretRef(change: SecretRefSwitch): Promise<'applied' | 'stale'> {
+    const { events } = change;
+    this.#table.checkEvents(events, 1);
     const version = versionCondition(change.expectedVersion);
     const result = await this.#table.transact([
       {
@@ -214,10 +216,11 @@ export class DynamoConnectionStore implements ConnectionStore {
           ExpressionAttributeValues: { ':from': change.from, ':to': change.to, ...version.values },
         },
       },
+      ...this.#table.eventPuts(events),
     ]);
     if (result.ok) return 'applied';
     if (result.reasons[0]?.Code === 'ConditionalCheckFailed') return 'stale';
-    throw this.#table.cancellationError(result, [], 1);
+    throw this.#table.cancellationError(result, events, 1);
   }
 
   /**

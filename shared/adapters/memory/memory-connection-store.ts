@@ -105,11 +105,14 @@ export class MemoryConnectionStore implements ConnectionStore {
 
   async switchSecretRef(change: SecretRefSwitch): Promise<'applied' | 'stale'> {
     await beforeCall(this.#onCall, PORT, 'switchSecretRef', [change]);
+    this.#table.checkEvents(change.events, 1);
     const connection = this.#table.connections.get(change.connectionId);
     if (!connection || connection.version !== change.expectedVersion || connection.secretRef !== change.from)
       return 'stale';
+    this.#table.requireNewEvents(change.events);
     connection.secretRef = change.to;
     connection.version += 1;
+    for (const event of change.events) this.#table.putEvent(event);
     return 'applied';
   }
 

@@ -23,6 +23,7 @@ async function stack(deployed: TokenStoreName) {
     layouts,
     store,
     recoveryDays: 7,
+    environment: 'demo',
     parameterTier: 'Intelligent-Tiering',
     clock,
     close: async () => {
