@@ -8,8 +8,9 @@ const accountIdSchema = z.custom<AccountId>(
   'expected an account id (acc_ and 16 hex digits)',
 );
 
-/** The body of an account-polls message (written by SqsWorkQueue from schedule-polls). */
+/** The body of an account-polls message (written by SqsWorkQueue from schedule-polls, the webhook, or a poll's continuation). */
 export const pollAccountMessageSchema = z.object({
   kind: z.literal('poll-account'),
   accountId: accountIdSchema,
+  reason: z.optional(z.literal('continuation')),
 }) satisfies z.ZodMiniType<PollAccountMessage>;

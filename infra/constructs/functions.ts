@@ -157,6 +157,7 @@ export class Functions extends Construct {
         ...mews,
         CONNECTION_SECRET_PREFIX: secrets.connectionSecretPrefix,
         CONNECTION_SYNCS_QUEUE_URL: messaging.connectionSyncs.queue.queueUrl,
+        ACCOUNT_POLLS_QUEUE_URL: messaging.accountPolls.queue.queueUrl,
         SECRET_RECOVERY_WINDOW_DAYS: String(props.secretRecoveryWindowDays),
         MASS_DISAPPEARANCE_PERCENT: String(props.massDisappearancePercent),
       },
@@ -182,6 +183,8 @@ export class Functions extends Construct {
     }
     secrets.grantReadClientToken(this.pollAccount.function);
     messaging.connectionSyncs.queue.grantSendMessages(this.pollAccount.function);
+    // A poll cut short by its deadline queues its own continuation.
+    messaging.accountPolls.queue.grantSendMessages(this.pollAccount.function);
 
     // sync-connection
     this.syncConnection = new BaseFunction(this, 'SyncConnection', {

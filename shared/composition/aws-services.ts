@@ -175,6 +175,15 @@ export function pollAccountDeps(env: NodeJS.ProcessEnv = process.env): Promise<P
         client: sqsClient(),
         queueUrl: e.CONNECTION_SYNCS_QUEUE_URL,
       }),
+      // The record's deadline (sqs-record-handler.ts): a poll that cannot store the rest of its
+      // tokens by then queues its continuation on its own queue.
+      budget: {
+        timeLeftMs: () => (currentDeadline() ?? Number.POSITIVE_INFINITY) - Date.now(),
+        polls: new SqsWorkQueue<PollAccountMessage>({
+          client: sqsClient(),
+          queueUrl: e.ACCOUNT_POLLS_QUEUE_URL,
+        }),
+      },
       policy: {
         secretRecoveryDays: e.SECRET_RECOVERY_WINDOW_DAYS,
         massDisappearanceShare: e.MASS_DISAPPEARANCE_PERCENT / 100,
@@ -195,7 +204,7 @@ export function syncConnectionDeps(env: NodeJS.ProcessEnv = process.env): Promis
           'getConnection',
           'updateConnection',
           'markMembershipSynced',
-          'markMembershipsPending',
+          'markMembershipsAwaitingToken',
           'getSnapshot',
           'recordProvisioned',
         ),

@@ -61,6 +61,8 @@ export const pollAccountEnvSchema = z.object({
   ...mews,
   ...connectionSecrets,
   CONNECTION_SYNCS_QUEUE_URL: url,
+  /** A poll cut short by its deadline queues its continuation here (its own queue). */
+  ACCOUNT_POLLS_QUEUE_URL: url,
   /** Recovery window of a removed connection's secret. */
   SECRET_RECOVERY_WINDOW_DAYS: wholeNumber,
   /** Percent of an account's connections that may vanish at once before removals are held. */

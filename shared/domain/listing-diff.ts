@@ -14,7 +14,7 @@ export interface ListedEntry {
 export interface ListingDiff {
   /** Listed now, never listed by this account before. */
   added: ListedEntry[];
-  /** Known and listed, but their sync has not completed: ask again. */
+  /** Known and listed, but their sync has not completed (pending or awaiting-token): ask again. */
   pending: Membership[];
   /** Known, not listed in this (successful) answer. */
   missing: Membership[];
@@ -55,7 +55,7 @@ export function diffListing(listed: ListedEntry[], known: Membership[]): Listing
       diff.added.push(entry);
       continue;
     }
-    if (membership.status === 'pending') diff.pending.push(membership);
+    if (membership.status !== 'synced') diff.pending.push(membership);
     if (membership.missingPolls > 0) diff.returned.push(membership);
   }
   for (const membership of known) {

@@ -42,8 +42,12 @@ export interface AccountHold {
 export interface Membership {
   accountId: AccountId;
   connectionId: ConnectionId;
-  /** pending until a sync has run for this account's discovery. */
-  status: 'pending' | 'synced';
+  /**
+   * pending until a sync has run for this account's discovery (the poll stored its token right
+   * after recording it); awaiting-token when a sync found no token, so this account's next poll
+   * stores it again (docs/lifecycle.md, Tokens).
+   */
+  status: 'pending' | 'awaiting-token' | 'synced';
   propertyId: string;
   propertyName: string;
   connectionName: string | null;

@@ -97,8 +97,8 @@ export interface ConnectionStore {
 
   /** Marks the membership synced; an absent one (account removed meanwhile) stays absent. */
   markMembershipSynced(accountId: AccountId, connectionId: ConnectionId): Promise<void>;
-  /** Every membership of the connection back to pending: the next poll of each stores its token again. */
-  markMembershipsPending(connectionId: ConnectionId): Promise<void>;
+  /** Every membership of the connection to awaiting-token: the next poll of each stores its token again. */
+  markMembershipsAwaitingToken(connectionId: ConnectionId): Promise<void>;
 
   /** Stored snapshot of a connection's configuration, by digest. */
   getSnapshot(connectionId: ConnectionId, digest: string): Promise<unknown | undefined>;

@@ -3,6 +3,8 @@ import type { AccountId, ConnectionId } from '../domain/model.js';
 export interface PollAccountMessage {
   kind: 'poll-account';
   accountId: AccountId;
+  /** continuation: a poll cut short by its deadline asks for the rest (absent: schedule or notification). */
+  reason?: 'continuation';
 }
 
 export interface SyncConnectionMessage {

@@ -5,6 +5,7 @@ import type { Account, AccountId } from '../domain/model.js';
 import { packBatches } from '../lib/batches.js';
 import { mapLimit } from '../lib/map-limit.js';
 import { MewsRefusal } from '../ports/mews-failure.js';
+import type { PollAccountMessage, WorkQueue } from '../ports/work-queue.js';
 import { settleMissing } from './settle-missing.js';
 import { DEFAULT_POLICY, type StoreSlice } from './use-case-deps.js';
 
@@ -20,7 +21,23 @@ export type PollOutcome =
       missing: number;
       returned: number;
       removed: number;
-    };
+    }
+  /**
+   * Cut short by the deadline after lasting progress: the rest is a continuation poll, queued.
+   * Nothing was counted missing or removed (only a complete pass does that).
+   */
+  | { status: 'continued'; listed: number; discovered: number; restored: number; left: number };
+
+/**
+ * The time a poll may take, and where it continues when that is not enough (in Lambda: the SQS
+ * record's deadline, sqs-record-handler.ts, and the poll queue). Without one (the CLI, the local
+ * runner) every pass is complete.
+ */
+export interface PollBudget {
+  /** Milliseconds left for this poll. */
+  timeLeftMs(): number;
+  polls: WorkQueue<PollAccountMessage>;
+}
 
 type Deps = StoreSlice<
   'mews' | 'vault' | 'syncs' | 'clock' | 'logger' | 'environment' | 'policy',
@@ -34,23 +51,45 @@ type Deps = StoreSlice<
   | 'getConnection'
   | 'leaveConnection'
   | 'removeConnection'
->;
+> & { budget?: PollBudget };
 
-/** Secrets Manager calls in flight at once while storing a big account's new tokens. */
+/** Token writes in flight at once while storing a big account's new tokens. */
 const VAULT_CONCURRENCY = 8;
-/** New connections recorded, stored and queued together. */
+/** New connections recorded, stored and queued together (and tokens stored again together). */
 const DISCOVERY_CHUNK = 50;
 
 /**
+ * How long a chunk is expected to take, to start it only if it can end before the deadline:
+ * its tokens at the slowest rate measured so far in this pass, with a margin, plus its other
+ * calls. Before the first, one token write at Parameter Store's default 3 a second (the slowest
+ * store: Secrets Manager takes tens of CreateSecret a second).
+ */
+const CHUNK_TIME = { firstMsPerToken: 350, margin: 1.5, overheadMs: 1_000 } as const;
+
+/** A pass cut short before it made any lasting progress: it fails, so the queue retries it. */
+export class PollOutOfTime extends Error {
+  override readonly name = 'PollOutOfTime';
+}
+
+/**
  * Polls one account: getProperties, ask the domain what the answer means (planPoll), then write
- * it: new connections recorded, their tokens stored and their syncs queued; miss counts; holds;
- * confirmed disappearances settled. Steady state (nothing new) costs one query and one Mews call
- * and writes nothing.
+ * it: new connections recorded, their tokens stored and their syncs queued; tokens that may be
+ * missing stored again; miss counts; holds; confirmed disappearances settled. Steady state
+ * (nothing new) costs one query and one Mews call and writes nothing.
+ *
+ * With a budget, a chunk of token writes starts only if it can end in time. A pass cut short
+ * after lasting progress queues a continuation (a poll of the same account, which lists afresh
+ * and goes on where this one stopped) and succeeds: nothing is redelivered. Only a complete pass
+ * counts misses, retries pending syncs and settles disappearances. A pass cut short before any
+ * progress fails as usual, so a continuation never follows a pass that did nothing.
  *
  * Transient Mews failures throw, so the queue retries the message; permanent ones mark the
  * account failing once. A failed or malformed answer never changes what the account lists.
  */
-export async function pollAccount(input: { accountId: AccountId }, deps: Deps): Promise<PollOutcome> {
+export async function pollAccount(
+  input: { accountId: AccountId; reason?: PollAccountMessage['reason'] },
+  deps: Deps,
+): Promise<PollOutcome> {
   const { store, mews, logger } = deps;
   const policy = deps.policy ?? DEFAULT_POLICY;
   const view = await store.getAccountView(input.accountId);
@@ -80,26 +119,66 @@ export async function pollAccount(input: { accountId: AccountId }, deps: Deps): 
   // New connections in chunks, each recorded, then its tokens stored, then its syncs queued: a
   // big first poll makes lasting progress even if it is cut short, and a crash anywhere leaves
   // pending memberships that the next poll finishes (or removes, if Mews dropped them meanwhile).
-  for (const chunk of packBatches(plan.added, { maxCount: DISCOVERY_CHUNK })) {
-    await store.recordDiscoveries(
-      account.id,
-      chunk.map((entry) => ({
-        connectionId: entry.connectionId,
-        propertyId: entry.propertyId,
-        propertyName: entry.propertyName,
-        connectionName: entry.connectionName,
-        secretRef: deps.vault.refFor(entry.connectionId),
-      })),
-      at,
-    );
-    await storeTokens(chunk, deps);
-    await queueSyncs(account.id, chunk, 'discovered', deps);
+  // New ones first: each stored chunk leaves fewer for the continuation.
+  const pass = new ChunkTimer(deps);
+  const chunks = packBatches(plan.added, { maxCount: DISCOVERY_CHUNK });
+  for (const [i, chunk] of chunks.entries()) {
+    if (!pass.fits(chunk.length)) {
+      return continueLater(
+        account,
+        pass,
+        { listed: entries.length, left: sum(chunks.slice(i)) + plan.restore.length },
+        deps,
+      );
+    }
+    await pass.time(chunk.length, async () => {
+      await store.recordDiscoveries(
+        account.id,
+        chunk.map((entry) => ({
+          connectionId: entry.connectionId,
+          propertyId: entry.propertyId,
+          propertyName: entry.propertyName,
+          connectionName: entry.connectionName,
+          secretRef: deps.vault.refFor(entry.connectionId),
+        })),
+        at,
+      );
+      await storeTokens(chunk, deps);
+      await queueSyncs(account.id, chunk, 'discovered', deps);
+    });
+    pass.discovered += chunk.length;
+    pass.lasting += chunk.length;
   }
-  // A pending sync may have failed for want of its token; a returned one's removal may have been
-  // cut short after its token was scheduled for deletion: store both again (put restores).
-  await storeTokens([...plan.pending, ...plan.returned], deps);
-  await queueSyncs(account.id, plan.pending, 'retry', deps);
+  // Tokens that may be missing (see PollPlan.restore), stored again (a put restores one scheduled
+  // for deletion); then a returned one's miss count goes back to 0, and an awaiting one's sync is
+  // queued again. A reset count is lasting progress; a token stored again for an awaiting-token
+  // membership is not (the membership stays so until its sync runs).
+  const restores = packBatches(plan.restore, { maxCount: DISCOVERY_CHUNK });
+  for (const [i, chunk] of restores.entries()) {
+    if (!pass.fits(chunk.length)) {
+      return continueLater(account, pass, { listed: entries.length, left: sum(restores.slice(i)) }, deps);
+    }
+    const returned = chunk.filter((r) => r.returned);
+    await pass.time(chunk.length, async () => {
+      await storeTokens(
+        chunk.map((r) => r.entry),
+        deps,
+      );
+      if (returned.length > 0) {
+        await store.updateMissingPolls(
+          account.id,
+          returned.map((r) => ({ connectionId: r.entry.connectionId, missingPolls: 0 })),
+        );
+      }
+      const awaiting = chunk.filter((r) => r.awaitingToken).map((r) => r.entry);
+      await queueSyncs(account.id, awaiting, 'retry', deps);
+    });
+    pass.restored += chunk.length;
+    pass.lasting += returned.length;
+  }
 
+  // A complete pass: the rest is decided on the whole listing.
+  await queueSyncs(account.id, plan.pending, 'retry', deps);
   if (plan.missCounts.length > 0) await store.updateMissingPolls(account.id, plan.missCounts);
   if (plan.hold.kind === 'place' || plan.hold.kind === 'keep') {
     return { status: 'held', missing: plan.missing, known: memberships.length };
@@ -115,10 +194,76 @@ export async function pollAccount(input: { accountId: AccountId }, deps: Deps): 
     discovered: plan.added.length,
     resent: plan.pending.length,
     missing: plan.missing,
-    returned: plan.returned.length,
+    returned: plan.restore.filter((r) => r.returned).length,
     removed,
   } as const;
-  logger.info('account polled', { accountId: account.id, email: maskEmail(account.email), ...outcome });
+  logger.info('account polled', {
+    accountId: account.id,
+    email: maskEmail(account.email),
+    ...(input.reason ? { reason: input.reason } : {}),
+    ...outcome,
+  });
+  return outcome;
+}
+
+const sum = (batches: unknown[][]) => batches.reduce((n, b) => n + b.length, 0);
+
+/** One pass's chunks: how long they took, and what they achieved. */
+class ChunkTimer {
+  discovered = 0;
+  restored = 0;
+  /** Memberships written so that the next pass has less to do (recorded, or a count reset). */
+  lasting = 0;
+  #slowestMsPerToken: number | undefined;
+
+  constructor(private readonly deps: Deps) {}
+
+  /** Whether a chunk of n tokens can end before the deadline (always, without a budget). */
+  fits(n: number): boolean {
+    const budget = this.deps.budget;
+    if (!budget) return true;
+    const msPerToken = (this.#slowestMsPerToken ?? CHUNK_TIME.firstMsPerToken) * CHUNK_TIME.margin;
+    return budget.timeLeftMs() >= CHUNK_TIME.overheadMs + n * msPerToken;
+  }
+
+  async time(n: number, chunk: () => Promise<void>): Promise<void> {
+    const started = this.deps.clock.now().getTime();
+    await chunk();
+    const msPerToken = (this.deps.clock.now().getTime() - started) / n;
+    this.#slowestMsPerToken = Math.max(this.#slowestMsPerToken ?? 0, msPerToken);
+  }
+}
+
+/**
+ * Too little time for the next chunk. After lasting progress: queue the continuation and
+ * succeed (nothing redelivered, no receive spent). Before any: fail, so SQS retries the message
+ * (and dead-letters it after maxReceiveCount), and continuations never chain without progress.
+ */
+async function continueLater(
+  account: Account,
+  pass: ChunkTimer,
+  counts: { listed: number; left: number },
+  deps: Deps,
+): Promise<PollOutcome> {
+  const budget = deps.budget as PollBudget;
+  const log = { accountId: account.id, email: maskEmail(account.email), timeLeftMs: budget.timeLeftMs() };
+  if (pass.lasting === 0) {
+    throw new PollOutOfTime(
+      `too little time left to store ${counts.left} tokens of ${account.id} before the deadline, and none stored yet`,
+    );
+  }
+  await budget.polls.send([{ kind: 'poll-account', accountId: account.id, reason: 'continuation' }]);
+  const outcome = {
+    status: 'continued',
+    listed: counts.listed,
+    discovered: pass.discovered,
+    restored: pass.restored,
+    left: counts.left,
+  } as const;
+  deps.logger.info('account poll cut short by its deadline; a continuation poll is queued', {
+    ...log,
+    ...outcome,
+  });
   return outcome;
 }
 

@@ -25,7 +25,7 @@ type Deps = StoreSlice<
   | 'getConnection'
   | 'updateConnection'
   | 'markMembershipSynced'
-  | 'markMembershipsPending'
+  | 'markMembershipsAwaitingToken'
   | 'getSnapshot'
   | 'appendEvents'
   | 'recordProvisioned'
@@ -78,7 +78,7 @@ async function syncOnce(input: SyncInput, deps: Deps, fetched: Fetched): Promise
     if (connection.status === 'removed') return { status: 'unchanged' };
     // Lost (a removal cut short, a deleted secret): every account listing it stores it again on
     // its next poll, which queues this sync again.
-    await store.markMembershipsPending(connection.id);
+    await store.markMembershipsAwaitingToken(connection.id);
     logger.warn('no token in the vault; the next poll of each account listing it stores it again', {
       connectionId: connection.id,
     });

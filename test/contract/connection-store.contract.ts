@@ -761,20 +761,20 @@ export function connectionStoreContract(makeStore: StateStoreFactory): void {
       expect((await store.getConnection(con))?.version).toBe(0);
     });
 
-    it("marks every membership of the connection pending, and nobody else's", async () => {
+    it("marks every membership of the connection awaiting-token, and nobody else's", async () => {
       const { con, members } = await listedBy(3, { provision: true });
       const { acc: bystander, con: otherCon } = await seeded(store, 1);
       for (const acc of members) await store.markMembershipSynced(acc, con);
       await store.markMembershipSynced(bystander.id, otherCon);
-      await store.markMembershipsPending(con);
+      await store.markMembershipsAwaitingToken(con);
       expect((await store.listMembershipsOf(con)).map((m) => m.status)).toEqual([
-        'pending',
-        'pending',
-        'pending',
+        'awaiting-token',
+        'awaiting-token',
+        'awaiting-token',
       ]);
       expect((await store.getMembership(bystander.id, otherCon))?.status).toBe('synced');
       expect((await store.listMembershipsOf(con)).every((m) => m.missingPolls === CONFIRMED)).toBe(true);
-      await store.markMembershipsPending(connectionId());
+      await store.markMembershipsAwaitingToken(connectionId());
     });
   });
 
@@ -787,7 +787,7 @@ export function connectionStoreContract(makeStore: StateStoreFactory): void {
       await store.recordDiscoveries(a, [discovery(con)], '2025-01-05T00:00:00.000Z');
       await store.updateMissingPolls(a, [{ connectionId: con, missingPolls: 0 }]);
       await store.markMembershipSynced(a, con);
-      await store.markMembershipsPending(con);
+      await store.markMembershipsAwaitingToken(con);
       expect(await version()).toBe(0);
       expect(await store.recordProvisioned(provisionInput(a, con, []))).toBe('applied');
       expect(await version()).toBe(1);

@@ -14,6 +14,7 @@ import { type MewsSimulator, startMewsSimulator } from '../../shared/simulator/i
 import { registerAccount } from '../../shared/use-cases/accounts.js';
 import { freshTable, type TestTable } from '../support/dynamo.js';
 import {
+  ACCOUNT_POLLS_QUEUE_URL,
   type Captured,
   CLIENT_TOKEN_SECRET_ARN,
   CONNECTION_SECRET_PREFIX,
@@ -170,7 +171,9 @@ describe('poll-account handler', () => {
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
     expect(fake.sm).not.toHaveReceivedCommand(GetSecretValueCommand);
-    // Pending connections get their (existing) secret put again, in case it vanished: no new secret.
+    // A pending connection's token was stored after its discovery was recorded: not put again
+    // (a refused CreateSecret would spend the write quota all the same).
+    expect(fake.sm).not.toHaveReceivedCommand(CreateSecretCommand);
     expect([...fake.secrets.keys()].sort()).toEqual(secretsBefore);
     // No sync has run yet, so the membership is still pending: its sync is asked for again.
     const listed = await listedBy(NIGHT_DESK);
@@ -342,6 +345,59 @@ describe('poll-account handler', () => {
         message: 'record not started: too little time left; the message will be retried',
       }),
     ]);
+  });
+
+  it('too little time left for every new token: one chunk stored, a continuation poll queued, the record done; the continuation stores the rest', async () => {
+    // Prepare: an account listing 60 new connections (two chunks of token writes). The clock
+    // jumps a minute once the first chunk's 50 secrets are created: its deadline has passed.
+    const [email] = sim.addEnterprise({
+      id: 'backfill-enterprise',
+      accounts: ['backfill@sample-hostel.example'],
+      properties: [{ id: 'backfill-property', connections: 60 }],
+    }).accounts as [string];
+    const { account } = await registerAccount({ email }, { store, clock: systemClock });
+    const listed = await listedBy(email);
+    tokens.push(...listed.map((e) => e.token));
+    expect(listed).toHaveLength(60);
+    const creates = () => fake.sm.commandCalls(CreateSecretCommand).length;
+    const realNow = Date.now.bind(Date);
+    const jump = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + (creates() >= 50 ? 60_000 : 0));
+
+    // Act
+    const response = await handler(sqsEvent([pollRecord(account)]), context);
+    jump.mockRestore();
+
+    // Assess: success, 50 secrets, their syncs, and the continuation message.
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(fake.sm).toHaveReceivedCommandTimes(CreateSecretCommand, 50);
+    expect(queue.sent(CONNECTION_SYNCS_QUEUE_URL)).toHaveLength(50);
+    const continuation = JSON.stringify({
+      kind: 'poll-account',
+      accountId: account.id,
+      reason: 'continuation',
+    });
+    expect(queue.sqs).toHaveReceivedCommandWith(SendMessageBatchCommand, {
+      QueueUrl: ACCOUNT_POLLS_QUEUE_URL,
+      Entries: [{ Id: 'm0', MessageBody: continuation }],
+    });
+    expect(queue.sent(ACCOUNT_POLLS_QUEUE_URL)).toHaveLength(1);
+    expect(out.logs().filter((l) => String(l.message).startsWith('account poll cut short'))).toEqual([
+      expect.objectContaining({ level: 'INFO', status: 'continued', discovered: 50, left: 10 }),
+    ]);
+    expect(out.metric('PollSucceeded')).toBe(1);
+    expect(out.metric('ConnectionsDiscovered')).toBe(50);
+    expect(out.metric('PollFailed')).toBeUndefined();
+
+    // Act: the continuation, with time enough.
+    const next = await handler(sqsEvent([sqsRecord(continuation, 'account-polls')]), context);
+
+    // Assess: the other 10 stored (none of the 50 again), no further continuation.
+    expect(next).toEqual({ batchItemFailures: [] });
+    expect(fake.sm).toHaveReceivedCommandTimes(CreateSecretCommand, 60);
+    expect(new Set(fake.sm.commandCalls(CreateSecretCommand).map((c) => c.args[0].input.Name)).size).toBe(60);
+    expect(queue.sent(ACCOUNT_POLLS_QUEUE_URL)).toHaveLength(1);
+    const view = await store.getAccountView(account.id);
+    expect(view?.memberships).toHaveLength(60);
   });
 
   it('fails at cold start with a message naming a missing variable', async () => {

@@ -193,10 +193,10 @@ describe('sync-connection handler', () => {
     // Act
     const response = await handler(sqsEvent([record, good]), context);
 
-    // Assess: the next poll of the account stores the token again (its membership is pending).
+    // Assess: the next poll of the account stores the token again (its membership is awaiting-token).
     expect(response.batchItemFailures).toEqual([]);
     expect(out.metric('ConnectionProvisioned')).toBe(1);
-    expect((await store.getMembership(account.id, connectionId))?.status).toBe('pending');
+    expect((await store.getMembership(account.id, connectionId))?.status).toBe('awaiting-token');
     expect((await store.getConnection(connectionId))?.status).toBe('discovered');
     expect(
       out

@@ -188,6 +188,7 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
         ...common,
         ...mews,
         CONNECTION_SYNCS_QUEUE_URL: expect.anything(),
+        ACCOUNT_POLLS_QUEUE_URL: expect.anything(),
       });
       expect(env(FUNCTIONS.syncConnection)).toMatchObject({ ...common, ...mews });
       expect(env(FUNCTIONS.relayOutbox)).toMatchObject({
@@ -530,6 +531,14 @@ describe.each(STAGE_NAMES)('stack for stage %s', (stage) => {
         expect(pollAccount).toContain(`secretsmanager:${action}`);
       }
       expect(pollAccount).toContain('sqs:SendMessage');
+      // Syncs, and the continuation of a poll cut short by its deadline.
+      const pollSends = JSON.stringify(
+        statementsOfFunction(template, FUNCTIONS.pollAccount).filter((s) =>
+          actionsOf(s).includes('sqs:SendMessage'),
+        ),
+      );
+      expect(pollSends).toContain('MessagingConnectionSyncsQueue');
+      expect(pollSends).toContain('MessagingAccountPollsQueue');
       expect(pollAccount).not.toContain('events:PutEvents');
       // poll-account reads only the client token, never a connection token.
       const pollReads = statementsOfFunction(template, FUNCTIONS.pollAccount).filter((s) =>

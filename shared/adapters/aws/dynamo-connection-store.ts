@@ -278,16 +278,16 @@ export class DynamoConnectionStore implements ConnectionStore {
     throw result.error;
   }
 
-  async markMembershipsPending(connectionId: ConnectionId): Promise<void> {
+  async markMembershipsAwaitingToken(connectionId: ConnectionId): Promise<void> {
     const memberships = await this.listMembershipsOf(connectionId);
     await mapLimit(memberships, this.#table.concurrency, (m) =>
       this.#table.updateIfExists({
         TableName: this.#table.name,
         Key: keys.membership(m.accountId, connectionId),
-        UpdateExpression: 'SET #status = :pending',
+        UpdateExpression: 'SET #status = :awaiting',
         ConditionExpression: EXISTS,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pending': 'pending' },
+        ExpressionAttributeValues: { ':awaiting': 'awaiting-token' },
       }),
     );
   }

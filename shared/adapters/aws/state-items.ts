@@ -115,7 +115,8 @@ export function newMembershipItem(accountId: AccountId, discovery: Discovery, at
 export function membershipFromItem(item: Item): Membership {
   const what = ITEM_TYPE.membership;
   const status = str(item, what, 'status');
-  if (status !== 'pending' && status !== 'synced') throw new MalformedItemError(what, item, 'status');
+  if (status !== 'pending' && status !== 'awaiting-token' && status !== 'synced')
+    throw new MalformedItemError(what, item, 'status');
   return {
     accountId: str(item, what, 'accountId') as AccountId,
     connectionId: str(item, what, 'connectionId') as ConnectionId,

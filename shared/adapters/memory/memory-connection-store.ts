@@ -197,9 +197,9 @@ export class MemoryConnectionStore implements ConnectionStore {
     if (membership) membership.status = 'synced';
   }
 
-  async markMembershipsPending(connectionId: ConnectionId): Promise<void> {
-    await beforeCall(this.#onCall, PORT, 'markMembershipsPending', [connectionId]);
-    for (const m of this.#table.membershipsOfConnection(connectionId)) m.status = 'pending';
+  async markMembershipsAwaitingToken(connectionId: ConnectionId): Promise<void> {
+    await beforeCall(this.#onCall, PORT, 'markMembershipsAwaitingToken', [connectionId]);
+    for (const m of this.#table.membershipsOfConnection(connectionId)) m.status = 'awaiting-token';
   }
 
   async getSnapshot(connectionId: ConnectionId, digest: string): Promise<unknown | undefined> {

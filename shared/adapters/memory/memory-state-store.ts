@@ -129,8 +129,8 @@ export class MemoryStateStore implements StateStore, IntegrationStore {
   markMembershipSynced(accountId: AccountId, connectionId: ConnectionId) {
     return this.connections.markMembershipSynced(accountId, connectionId);
   }
-  markMembershipsPending(connectionId: ConnectionId) {
-    return this.connections.markMembershipsPending(connectionId);
+  markMembershipsAwaitingToken(connectionId: ConnectionId) {
+    return this.connections.markMembershipsAwaitingToken(connectionId);
   }
   getSnapshot(connectionId: ConnectionId, digest: string) {
     return this.connections.getSnapshot(connectionId, digest);

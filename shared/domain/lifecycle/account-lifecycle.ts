@@ -52,17 +52,33 @@ type HoldDecision =
   /** The listing recovered, or an operator released the hold: misses count again from this poll. */
   | { kind: 'lift'; why: 'released' | 'recovered' };
 
+/** A listed connection whose token this poll stores again. */
+export interface TokenRestore {
+  entry: ListedEntry;
+  /** Listed again after a miss: its miss count goes back to 0 once the token is stored. */
+  returned: boolean;
+  /** A sync found no token (awaiting-token): its sync is queued again once the token is stored. */
+  awaitingToken: boolean;
+}
+
 export interface PollPlan {
   /** Listed for the first time by this account: record, store the token, queue a sync. */
   added: ListedEntry[];
-  /** Listed, but their sync has not completed: store the token again and queue a sync. */
+  /**
+   * Listed and pending: recorded, token stored, sync not completed (or failed): queue a sync
+   * again. Their token is not stored again: see `restore`.
+   */
   pending: ListedEntry[];
   /**
-   * Listed again after a miss: their token is stored again (a removal cut short may have
-   * scheduled it for deletion); no sync needed.
+   * Tokens stored again. Only where one may be missing: a sync found none (awaiting-token), or the
+   * connection is listed again after a miss (a removal cut short may have scheduled its deletion).
+   * A pending membership's token was stored right after its discovery was recorded; a crash in
+   * between leaves it pending without one, and then its sync finds none and marks it
+   * awaiting-token, so the next poll stores it. Never putting a token known stored matters: a
+   * refused put spends the store's write quota (PutParameter, CreateSecret) like a stored one.
    */
-  returned: ListedEntry[];
-  /** Miss counts to write: 0 for every connection listed again, +1 for each one missing. */
+  restore: TokenRestore[];
+  /** Miss counts to write on a complete pass: +1 for each connection missing (returned ones reset via `restore`). */
   missCounts: { connectionId: ConnectionId; missingPolls: number }[];
   /** Connections this account now confirms missing: each is settled (left or removed). */
   confirmedMissing: ConnectionId[];
@@ -88,7 +104,7 @@ export function planPoll(
   const hold = decideHold(account, memberships.length, diff.missing, ctx);
   const held = hold.kind === 'place' || hold.kind === 'keep';
 
-  const missCounts = diff.returned.map((m) => ({ connectionId: m.connectionId, missingPolls: 0 }));
+  const missCounts: PollPlan['missCounts'] = [];
   const confirmedMissing: ConnectionId[] = [];
   if (!held) {
     for (const m of diff.missing) {
@@ -98,10 +114,17 @@ export function planPoll(
       if (missingPolls >= REMOVAL_CONFIRMATIONS) confirmedMissing.push(m.connectionId);
     }
   }
+  const restore = memberships
+    .filter((m) => byId.has(m.connectionId) && (m.status === 'awaiting-token' || m.missingPolls > 0))
+    .map((m) => ({
+      entry: entryOf(m),
+      returned: m.missingPolls > 0,
+      awaitingToken: m.status === 'awaiting-token',
+    }));
   return {
     added: diff.added,
-    pending: diff.pending.map(entryOf),
-    returned: diff.returned.filter((m) => m.status !== 'pending').map(entryOf),
+    pending: diff.pending.filter((m) => m.status === 'pending').map(entryOf),
+    restore,
     missCounts,
     confirmedMissing,
     hold,

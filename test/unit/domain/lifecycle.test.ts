@@ -642,15 +642,15 @@ describe('Removal: two consecutive misses', () => {
   const X = connectionIdFromToken(x);
   const allBut = (t: string) => listedAll.filter((e) => e.token !== t);
 
-  it('a poll that lists the connection sets its count to 0', () => {
+  it('a poll that lists the connection stores its token again and then sets its count to 0', () => {
     const plan = planPoll(
       account(),
       known((t) => (t === x ? { missingPolls: 1 } : {})),
       listedAll,
       pollCtx,
     );
-    expect(plan.missCounts).toEqual([{ connectionId: X, missingPolls: 0 }]);
-    expect(plan.returned.map((e) => e.connectionId)).toEqual([X]);
+    expect(plan.restore).toEqual([{ entry: entry(x), returned: true, awaitingToken: false }]);
+    expect(plan.missCounts).toEqual([]);
     expect(plan.confirmedMissing).toEqual([]);
   });
 
@@ -660,7 +660,8 @@ describe('Removal: two consecutive misses', () => {
     const memberships = known((t) => (t === x ? { missingPolls: 1 } : {}));
     const plan = planPoll(account(), memberships, listed, pollCtx);
     expect(plan.hold.kind).toBe('place');
-    expect(plan.missCounts).toEqual([{ connectionId: X, missingPolls: 0 }]);
+    expect(plan.restore.map((r) => r.entry.connectionId)).toEqual([X]);
+    expect(plan.missCounts).toEqual([]);
     expect(plan.confirmedMissing).toEqual([]);
   });
 
@@ -707,20 +708,32 @@ describe('Removal: two consecutive misses', () => {
     expect(plan.confirmedMissing).toEqual([X]);
   });
 
-  it('tokens: new connections are added, pending ones retried, ones back after a miss returned', () => {
+  it('tokens: stored again only where one may be missing (awaiting-token, back after a miss), never for a pending one', () => {
     const memberships = [
       membership('fake-pending', { status: 'pending' }),
       membership('fake-pending-missed', { status: 'pending', missingPolls: 1 }),
+      membership('fake-awaiting', { status: 'awaiting-token' }),
       membership('fake-back', { missingPolls: 1 }),
       membership('fake-steady'),
     ];
-    const listed = ['fake-new', 'fake-pending', 'fake-pending-missed', 'fake-back', 'fake-steady'].map(entry);
+    const listed = [
+      'fake-new',
+      'fake-pending',
+      'fake-pending-missed',
+      'fake-awaiting',
+      'fake-back',
+      'fake-steady',
+    ].map(entry);
     const plan = planPoll(account(), memberships, listed, pollCtx);
     const idsOf = (entries: ListedEntry[]) => entries.map((e) => e.token);
     expect(idsOf(plan.added)).toEqual(['fake-new']);
     expect(idsOf(plan.pending)).toEqual(['fake-pending', 'fake-pending-missed']);
-    expect(idsOf(plan.returned)).toEqual(['fake-back']);
-    expect(plan.missCounts.map((m) => m.missingPolls)).toEqual([0, 0]);
+    expect(plan.restore.map((r) => [r.entry.token, r.returned, r.awaitingToken])).toEqual([
+      ['fake-pending-missed', true, false],
+      ['fake-awaiting', false, true],
+      ['fake-back', true, false],
+    ]);
+    expect(plan.missCounts).toEqual([]);
   });
 });
 
