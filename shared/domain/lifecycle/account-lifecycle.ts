@@ -53,7 +53,7 @@ type HoldDecision =
   | { kind: 'lift'; why: 'released' | 'recovered' };
 
 /** A listed connection whose token this poll stores again. */
-export interface TokenRestore {
+interface TokenRestore {
   entry: ListedEntry;
   /** Listed again after a miss: its miss count goes back to 0 once the token is stored. */
   returned: boolean;
