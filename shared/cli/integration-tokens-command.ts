@@ -19,8 +19,8 @@ Once, after upgrading a stack deployed before integration access tokens had a pr
 moves each Connector API access token from <prefix>/connections/int_<id> (where the connection
 consumer policy could read it) to <prefix>/integrations/int_<id>. For each integration it reads
 the old secret, copies it (a secret the webhook stored at the new name since the upgrade is newer
-and kept), reads the copy back and compares it, switches the integration's secretRef in the state,
-and only then schedules the old secret's deletion (restorable for the stage's recovery window).
+and kept), reads the copy back and compares it, switches the integration's secretRef in the state
+(announcing it: Integration Token Moved), and only then schedules the old secret's deletion (restorable for the stage's recovery window).
 A deleted integration's old secret is only scheduled for deletion. Idempotent and resumable: after
 a crash or an error, run it again. Progress goes to stderr; tokens are never printed.
 
@@ -104,6 +104,7 @@ function summary(results: IntegrationMigrationResult[], dryRun: boolean, recover
 
 const outputsSchema = z.object({
   [OUTPUT_KEYS.tableName]: z.string().min(1),
+  [OUTPUT_KEYS.mewsEnvironment]: z.enum(['demo', 'production']),
   [OUTPUT_KEYS.connectionSecretPrefix]: z.string().min(1),
   [OUTPUT_KEYS.integrationSecretPrefix]: z.string().min(1),
   [OUTPUT_KEYS.connectionSecretsKeyArn]: z.string().min(1),
@@ -147,6 +148,7 @@ export async function openIntegrationMigrationTarget(
       prefix: o[OUTPUT_KEYS.integrationSecretPrefix],
       kmsKeyId: o[OUTPUT_KEYS.connectionSecretsKeyArn],
       recoveryDays: o[OUTPUT_KEYS.secretRecoveryWindowDays],
+      environment: o[OUTPUT_KEYS.mewsEnvironment],
       clock: systemClock,
     },
     async close() {

@@ -1,4 +1,6 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { MewsEnvironment } from '../../domain/events/event-parts.js';
+import { integrationTokenMoved } from '../../domain/events/token-moved.event.js';
 import type { Integration, IntegrationId } from '../../domain/model.js';
 import type { Clock } from '../../ports/clock.js';
 import type { IntegrationStore } from '../../ports/integration-store.js';
@@ -20,7 +22,9 @@ import { deleteSecret } from './secrets-manager-token-vault.js';
  *    (a regenerated key) and it is the newer one;
  * 3. verify: read the new secret back (GetSecretValue) and compare;
  * 4. switch the integration's `secretRef` in the state to the new secret's name, as the webhook
- *    records it (conditional on the version read: a concurrent webhook makes it start over);
+ *    records it (conditional on the version read: a concurrent webhook makes it start over), with
+ *    the `Integration Token Moved` that tells subscribers in the same write (its id keyed by the
+ *    version the switch makes, so a crash and rerun announces the move once);
  * 5. only then schedule the old secret's deletion, with the stage's recovery window (restorable).
  *
  * Each step is idempotent, and at any point the state names a secret that holds the token, so a
@@ -39,6 +43,8 @@ export interface IntegrationTokenMigrationOptions {
   kmsKeyId: string;
   /** The recovery window of the old secrets (the stage's secretRecoveryWindowDays). */
   recoveryDays: number;
+  /** The stage's Mews environment, as its events name it. */
+  environment: MewsEnvironment;
   clock: Clock;
   /** Report what would be done from the state alone: no Secrets Manager call, nothing changed. */
   dryRun?: boolean;
@@ -135,13 +141,17 @@ async function migrateOne(
         `the copy of integration ${id}'s access token cannot be read back: nothing was switched or deleted; run again`,
       );
     }
-    // 4. switch the state to it
+    // 4. switch the state to it, announcing the move
+    const at = options.clock.now().toISOString();
+    const to = vault.secretName(id);
     const switched = await options.integrations.updateIntegration({
       id,
       expectedVersion: integration.version,
-      changes: { secretRef: vault.secretName(id) },
-      at: options.clock.now().toISOString(),
-      events: [],
+      changes: { secretRef: to },
+      at,
+      events: [
+        integrationTokenMoved({ integration, to, recoveryDays, environment: options.environment, at }),
+      ],
     });
     if (switched === 'applied') {
       // 5. only now: the old secret's deletion (restorable within the window)

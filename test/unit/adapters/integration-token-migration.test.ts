@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseEventDetail } from '../../../packages/events/src/index.js';
 import {
   type IntegrationTokenMigrationOptions,
   migrateIntegrationTokens,
@@ -7,6 +8,7 @@ import { requestTokenFor } from '../../../shared/adapters/aws/secrets-manager-to
 import { ManualClock } from '../../../shared/adapters/memory/manual-clock.js';
 import { MemoryStateStore } from '../../../shared/adapters/memory/memory-state-store.js';
 import type { OnPortCall } from '../../../shared/adapters/memory/port-call.js';
+import { eventIdFor } from '../../../shared/domain/identity.js';
 import type { Integration, IntegrationId } from '../../../shared/domain/model.js';
 import { integration as makeIntegration } from '../../contract/integration-store.contract.js';
 import { type FakeSecretsManager, fakeSecretsManager } from '../../support/secrets-manager-fake.js';
@@ -40,6 +42,7 @@ function setup(onCall?: OnPortCall) {
     prefix: NEW,
     kmsKeyId: KMS_KEY,
     recoveryDays: 7,
+    environment: 'demo',
     clock: new ManualClock({ start: '2026-12-02T04:00:00Z' }),
   };
   return { fake, store, options };
@@ -66,8 +69,33 @@ const firstRunCommands = (id: IntegrationId) => [
   ['DeleteSecret', { SecretId: legacyName(id), RecoveryWindowInDays: 7 }],
 ];
 
-/** The end state every path must reach: the token at the new name, the state pointing there, the old one scheduled. */
-function expectMoved(fake: FakeSecretsManager, store: MemoryStateStore, before: Integration) {
+/**
+ * The move's one event, written with the switch: `Integration Token Moved`, keyed by the version
+ * the switch made (so a resumed run that writes the switch carries the same id), naming the new
+ * secret and the old one.
+ */
+async function expectAnnounced(store: MemoryStateStore, before: Integration, switchedFrom = before) {
+  const events = await store.listEventsFor(before.id);
+  expect(events.map((e) => [e.detailType, e.eventId])).toEqual([
+    ['Integration Token Moved', eventIdFor('Integration Token Moved', before.id, switchedFrom.version + 1)],
+  ]);
+  const detail = parseEventDetail('Integration Token Moved', events[0]?.detail);
+  expect(detail).toMatchObject({
+    occurredAt: '2026-12-02T04:00:00.000Z',
+    environment: 'demo',
+    integration: { id: before.id, secretRef: newName(before.id), secretStore: 'secrets-manager' },
+    enabled: switchedFrom.enabled,
+    deleted: false,
+    previous: {
+      secretRef: before.secretRef,
+      secretStore: 'secrets-manager',
+      deletedAfter: '2026-12-09T04:00:00.000Z',
+    },
+  });
+}
+
+/** The end state every path must reach: the token at the new name, the state pointing there, the old one scheduled, the move announced once. */
+async function expectMoved(fake: FakeSecretsManager, store: MemoryStateStore, before: Integration) {
   const moved = fake.secrets.get(newName(before.id));
   expect(moved?.value).toBe(TOKEN);
   expect(moved?.kmsKeyId).toBe(KMS_KEY);
@@ -82,8 +110,7 @@ function expectMoved(fake: FakeSecretsManager, store: MemoryStateStore, before: 
     changedAt: '2026-12-02T04:00:00.000Z',
   });
   expect(fake.secrets.get(legacyName(before.id))).toMatchObject({ value: TOKEN, deletionWindowDays: 7 });
-  // No event: the secret moved, nothing about the integration changed.
-  expect(store.table.events.size).toBe(0);
+  await expectAnnounced(store, before);
 }
 
 /** At any point the state names a secret (by name, or by the ARN an earlier version recorded) that holds the token. */
@@ -102,7 +129,7 @@ describe('migrateIntegrationTokens', () => {
 
     expect(results).toEqual([{ integrationId: before.id, outcome: 'moved' }]);
     expect(fake.commands()).toEqual(firstRunCommands(before.id));
-    expectMoved(fake, store, before);
+    await expectMoved(fake, store, before);
   });
 
   it('is idempotent: a second run only confirms the old secret is scheduled, and changes nothing', async () => {
@@ -119,7 +146,7 @@ describe('migrateIntegrationTokens', () => {
       ['DeleteSecret', { SecretId: legacyName(before.id), RecoveryWindowInDays: 7 }],
     ]);
     expect(store.table.integrations.get(before.id)).toEqual(afterFirst);
-    expectMoved(fake, store, before);
+    await expectMoved(fake, store, before);
   });
 
   // A crash is the call failing with no effect (the process dies just before it takes effect).
@@ -166,7 +193,7 @@ describe('migrateIntegrationTokens', () => {
           outcome: point.step === 'scheduling the old secret for deletion' ? 'already-moved' : 'moved',
         },
       ]);
-      expectMoved(fake, store, before);
+      await expectMoved(fake, store, before);
       expect([...fake.secrets.keys()].filter((name) => name.includes(before.id)).sort()).toEqual(
         [legacyName(before.id), newName(before.id)].sort(),
       );
@@ -194,8 +221,9 @@ describe('migrateIntegrationTokens', () => {
     expect(fake.commands()).toEqual([
       ['DeleteSecret', { SecretId: legacyName(before.id), RecoveryWindowInDays: 7 }],
     ]);
-    // An ARN already recorded still works as SecretId: it is left as it is.
+    // An ARN already recorded still works as SecretId: it is left as it is, and nothing is announced.
     expect(store.table.integrations.get(before.id)).toEqual(switched);
+    expect(await store.listEventsFor(before.id)).toEqual([]);
   });
 
   it('keeps a newer token the webhook stored under the new name since the upgrade', async () => {
@@ -228,6 +256,7 @@ describe('migrateIntegrationTokens', () => {
       ['DeleteSecret', { SecretId: legacyName(before.id), RecoveryWindowInDays: 7 }],
     ]);
     expect(store.table.integrations.get(before.id)).toEqual(before);
+    expect(await store.listEventsFor(before.id)).toEqual([]);
   });
 
   it('a token found nowhere is reported missing, and nothing is changed or deleted', async () => {
@@ -259,6 +288,8 @@ describe('migrateIntegrationTokens', () => {
       version: before.version + 2,
       secretRef: newName(before.id),
     });
+    // announced once, from the version the switch read again
+    await expectAnnounced(store, before, { ...before, enabled: false, version: before.version + 1 });
   });
 
   it('dry run: says what it would do from the state alone, with no Secrets Manager call', async () => {

@@ -52,6 +52,7 @@ function stack() {
       prefix: `${PREFIX}/integrations/`,
       kmsKeyId: 'alias/demo',
       recoveryDays: 7,
+      environment: 'demo',
       clock: new ManualClock(),
     },
     close: async () => {
@@ -142,6 +143,7 @@ describe('through the CLI', () => {
 describe('openIntegrationMigrationTarget', () => {
   const outputs = {
     [OUTPUT_KEYS.tableName]: 'mews-provisioner-demo-state',
+    [OUTPUT_KEYS.mewsEnvironment]: 'demo',
     [OUTPUT_KEYS.connectionSecretPrefix]: `${PREFIX}/connections/`,
     [OUTPUT_KEYS.integrationSecretPrefix]: `${PREFIX}/integrations/`,
     [OUTPUT_KEYS.connectionSecretsKeyArn]: 'arn:aws:kms:eu-west-1:111122223333:key/k',
@@ -173,6 +175,7 @@ describe('openIntegrationMigrationTarget', () => {
       prefix: `${PREFIX}/integrations/`,
       kmsKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/k',
       recoveryDays: 7,
+      environment: 'demo',
     });
     await target.close();
   });
