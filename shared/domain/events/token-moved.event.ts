@@ -13,8 +13,6 @@ import type { Connection, Integration, OutboxEvent } from '../model.js';
 import { connectionRef, type MewsEnvironment, SCHEMA_VERSION, secretLocation } from './event-parts.js';
 import { integrationRef, namedRef } from './integration-parts.js';
 
-export { CONNECTION_TOKEN_MOVED, INTEGRATION_TOKEN_MOVED };
-
 /** A token's move from `from` to `to`, as the migration switches the state's reference. */
 interface Move {
   /** The new reference. */
