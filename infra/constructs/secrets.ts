@@ -149,15 +149,14 @@ export class Secrets extends Construct {
   }
 
   /**
-   * Managing connection secrets without reading them (poll-account): create (with tags), describe,
-   * restore, update, and schedule the deletion of a removed connection's secret (with a recovery window).
+   * Managing connection secrets without reading them (poll-account): create (with tags), restore,
+   * update, and schedule the deletion of a removed connection's secret (with a recovery window).
    */
   grantWriteConnectionSecrets(grantee: iam.IGrantable): void {
     this.grant(
       grantee,
       [
         'secretsmanager:CreateSecret',
-        'secretsmanager:DescribeSecret',
         'secretsmanager:RestoreSecret',
         'secretsmanager:PutSecretValue',
         'secretsmanager:TagResource',

@@ -302,7 +302,6 @@ function secretsManagerLayout(config: StageConfig, names: LayoutNames): Record<s
       allowed: [
         sm('CreateSecret', connection, 'stores a new connection token'),
         sm('TagResource', connection, 'tags it with its connection id'),
-        sm('DescribeSecret', connection, 'finds the ARN of one that exists'),
         sm('RestoreSecret', connection, 'restores one within the recovery window'),
         sm('PutSecretValue', connection, 'gives a restored secret the token'),
         sm('DeleteSecret', connection, 'schedules a removed connection’s secret for deletion'),
@@ -312,6 +311,7 @@ function secretsManagerLayout(config: StageConfig, names: LayoutNames): Record<s
       ],
       denied: [
         sm('GetSecretValue', connection, 'never reads a connection token'),
+        sm('DescribeSecret', connection, 'needs no secret metadata (the ref is the name it derives)'),
         kmsDirect('Decrypt', connection, 'uses the key only through Secrets Manager'),
         ...noIntegrationToken,
       ],
