@@ -21,6 +21,8 @@ export type PollOutcome =
       missing: number;
       returned: number;
       removed: number;
+      /** Confirmed missing but left for the next poll: too little time to settle them in this one. */
+      deferred: number;
     }
   /**
    * Cut short by the deadline after lasting progress: the rest is a continuation poll, queued.
@@ -64,7 +66,13 @@ const DISCOVERY_CHUNK = 50;
  * calls. Before the first, one token write at Parameter Store's default 3 a second (the slowest
  * store: Secrets Manager takes tens of CreateSecret a second).
  */
-const CHUNK_TIME = { firstMsPerToken: 350, margin: 1.5, overheadMs: 1_000 } as const;
+const CHUNK_TIME = {
+  firstMsPerToken: 350,
+  margin: 1.5,
+  overheadMs: 1_000,
+  /** A removal before the first is measured: its token call pattern at Parameter Store's pace. */
+  firstRemovalMs: 1_000,
+} as const;
 
 /** A pass cut short before it made any lasting progress: it fails, so the queue retries it. */
 export class PollOutOfTime extends Error {
@@ -183,9 +191,26 @@ export async function pollAccount(
   if (plan.hold.kind === 'place' || plan.hold.kind === 'keep') {
     return { status: 'held', missing: plan.missing, known: memberships.length };
   }
+  // Settled one by one while time allows: each removal is a few token calls (Parameter Store
+  // writes about 3 a second), so a released hold over thousands would outlive the invocation.
+  // What is left stays confirmed missing and the next scheduled poll settles it; no continuation,
+  // since a pass seconds later would count the other misses again too soon.
   let removed = 0;
+  let settled = 0;
   for (const connectionId of plan.confirmedMissing) {
-    if ((await settleMissing(connectionId, account.id, deps)) === 'removed') removed++;
+    if (!pass.fitsRemoval()) break;
+    const outcome = await pass.timeRemoval(() => settleMissing(connectionId, account.id, deps));
+    settled++;
+    if (outcome === 'removed') removed++;
+  }
+  const deferred = plan.confirmedMissing.length - settled;
+  if (deferred > 0) {
+    logger.warn('too little time left to settle every missing connection; the next poll goes on', {
+      accountId: account.id,
+      email: maskEmail(account.email),
+      settled,
+      deferred,
+    });
   }
 
   const outcome = {
@@ -196,6 +221,7 @@ export async function pollAccount(
     missing: plan.missing,
     returned: plan.restore.filter((r) => r.returned).length,
     removed,
+    deferred,
   } as const;
   logger.info('account polled', {
     accountId: account.id,
@@ -215,6 +241,7 @@ class ChunkTimer {
   /** Memberships written so that the next pass has less to do (recorded, or a count reset). */
   lasting = 0;
   #slowestMsPerToken: number | undefined;
+  #slowestRemovalMs: number | undefined;
 
   constructor(private readonly deps: Deps) {}
 
@@ -224,6 +251,22 @@ class ChunkTimer {
     if (!budget) return true;
     const msPerToken = (this.#slowestMsPerToken ?? CHUNK_TIME.firstMsPerToken) * CHUNK_TIME.margin;
     return budget.timeLeftMs() >= CHUNK_TIME.overheadMs + n * msPerToken;
+  }
+
+  /** Whether one more disappearance can be settled before the deadline (always, without a budget). */
+  fitsRemoval(): boolean {
+    const budget = this.deps.budget;
+    if (!budget) return true;
+    const ms = (this.#slowestRemovalMs ?? CHUNK_TIME.firstRemovalMs) * CHUNK_TIME.margin;
+    return budget.timeLeftMs() >= CHUNK_TIME.overheadMs + ms;
+  }
+
+  async timeRemoval<T>(settle: () => Promise<T>): Promise<T> {
+    const started = this.deps.clock.now().getTime();
+    const outcome = await settle();
+    const ms = this.deps.clock.now().getTime() - started;
+    this.#slowestRemovalMs = Math.max(this.#slowestRemovalMs ?? 0, ms);
+    return outcome;
   }
 
   async time(n: number, chunk: () => Promise<void>): Promise<void> {

@@ -212,4 +212,42 @@ describe('poll-account under a deadline', () => {
       }
     }
   });
+
+  it('confirmed disappearances settled while time allows: the rest wait, still confirmed, for the next poll', async () => {
+    // Prepare: 20 provisioned connections; 6 leave Mews (under the mass-disappearance share).
+    const tokens = await backfillOf(20);
+    await cycle(p);
+    const gone = tokens.slice(0, 6);
+    for (const token of gone) p.services.world.removeConnection(token);
+    await cycle(p); // the first miss of each
+    let removals = 0;
+    also = (call) => {
+      if (call.port === 'TokenVault' && call.method === 'scheduleDeletion') removals++;
+    };
+    // Room for two removals (each schedules its token's deletion), then none.
+    const budget: PollBudget = { timeLeftMs: () => (removals < 2 ? 60_000 : 0), polls: p.services.polls };
+
+    // Act: the confirming pass, short of time.
+    const short = await pollOnce(budget, { kind: 'poll-account', accountId: ACCOUNT });
+
+    // Assess: two removed, four deferred, no continuation (a pass seconds later would count the
+    // other misses too soon); the next poll settles the rest.
+    expect(short).toMatchObject({ status: 'polled', missing: 6, removed: 2, deferred: 4 });
+    expect(p.services.polls.size()).toBe(0);
+    const statuses = async () =>
+      Promise.all(
+        gone.map(async (t) => (await p.services.store.getConnection(connectionIdFromToken(t)))?.status),
+      );
+    expect((await statuses()).filter((s) => s === 'removed')).toHaveLength(2);
+
+    const next = await pollOnce(undefined, { kind: 'poll-account', accountId: ACCOUNT });
+
+    expect(next).toMatchObject({ status: 'polled', removed: 4, deferred: 0 });
+    expect(await statuses()).toEqual(gone.map(() => 'removed'));
+    for (const token of tokens.slice(6)) {
+      expect((await p.services.store.getConnection(connectionIdFromToken(token)))?.status).toBe(
+        'provisioned',
+      );
+    }
+  });
 });
