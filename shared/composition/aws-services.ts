@@ -207,8 +207,8 @@ export function syncConnectionDeps(env: NodeJS.ProcessEnv = process.env): Promis
           'markMembershipsAwaitingToken',
           'getSnapshot',
           'recordProvisioned',
+          'reportConnection',
         ),
-        ...methodsOf(new DynamoOutboxStore(state), 'appendEvents'),
       },
     };
   });

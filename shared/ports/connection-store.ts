@@ -64,6 +64,18 @@ export interface SecretRefSwitch {
 }
 
 /**
+ * A fact about a connection with no state change (Provisioning Failed): its events are written
+ * only while the connection is still at `expectedVersion`, so a report decided before a concurrent
+ * change (a provisioning) is stale. Event ids already stored are skipped: a report's ids are keyed
+ * by the version, so a replay at the same version writes nothing again and is still 'applied'.
+ */
+export interface ConnectionReport {
+  connectionId: ConnectionId;
+  expectedVersion: number;
+  events: OutboxEvent[];
+}
+
+/**
  * Connections, the accounts' memberships of them, and their configuration snapshots. A
  * connection carries a version bumped by every applied change; changes are conditional on it.
  */
@@ -94,6 +106,8 @@ export interface ConnectionStore {
    */
   leaveConnection(accountId: AccountId, connectionId: ConnectionId): Promise<'applied' | 'stale'>;
   switchSecretRef(change: SecretRefSwitch): Promise<'applied' | 'stale'>;
+  /** Writes a report's events if the connection is still at the version ('stale' otherwise, nothing written). */
+  reportConnection(report: ConnectionReport): Promise<'applied' | 'stale'>;
 
   /** Marks the membership synced; an absent one (account removed meanwhile) stays absent. */
   markMembershipSynced(accountId: AccountId, connectionId: ConnectionId): Promise<void>;

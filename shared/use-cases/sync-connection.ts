@@ -27,7 +27,7 @@ type Deps = StoreSlice<
   | 'markMembershipSynced'
   | 'markMembershipsAwaitingToken'
   | 'getSnapshot'
-  | 'appendEvents'
+  | 'reportConnection'
   | 'recordProvisioned'
 >;
 
@@ -94,9 +94,16 @@ async function syncOnce(input: SyncInput, deps: Deps, fetched: Fetched): Promise
   switch (decision.kind) {
     case 'none':
       return answer.kind === 'refused' ? { status: 'failed', code: answer.code } : { status: 'unchanged' };
-    case 'report':
-      await store.appendEvents(decision.events);
+    case 'report': {
+      // Stale when a concurrent sync provisioned it meanwhile: decided again, the refusal is no news.
+      const result = await store.reportConnection({
+        connectionId: connection.id,
+        expectedVersion: connection.version,
+        events: decision.events,
+      });
+      if (result === 'stale') return { status: 'stale' };
       return { status: 'failed', code: answer.kind === 'refused' ? answer.code : null };
+    }
     case 'provision': {
       if (answer.kind !== 'configuration')
         throw new Error('unreachable: provisioning without a configuration');

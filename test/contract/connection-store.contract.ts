@@ -641,6 +641,82 @@ export function connectionStoreContract(makeStore: StateStoreFactory): void {
     }, 60_000);
   });
 
+  describe('reportConnection', () => {
+    const failed = (con: ConnectionId, time = '2025-01-02T00:00:01.000Z') =>
+      event(con, time, { detailType: 'Connection Provisioning Failed' });
+
+    it('writes the events at the expected version and changes nothing else', async () => {
+      const { con } = await seeded(store);
+      const before = await stateOf(store, con);
+      const e = failed(con);
+      expect(await store.reportConnection({ connectionId: con, expectedVersion: 0, events: [e] })).toBe(
+        'applied',
+      );
+      expect(await stateOf(store, con)).toEqual({ ...before, outbox: [e] });
+      expect((await store.getConnection(con))?.version).toBe(0);
+    });
+
+    it('is stale after a concurrent change (a provisioning), with nothing written', async () => {
+      const { con, provisionedEvent } = await provisioned();
+      const before = await stateOf(store, con);
+      // decided from version 0, before the provisioning
+      expect(
+        await store.reportConnection({ connectionId: con, expectedVersion: 0, events: [failed(con)] }),
+      ).toBe('stale');
+      expect(await stateOf(store, con)).toEqual(before);
+      expect(await store.listEventsFor(con)).toEqual([provisionedEvent]);
+      const unknown = connectionId();
+      expect(
+        await store.reportConnection({
+          connectionId: unknown,
+          expectedVersion: 0,
+          events: [failed(unknown)],
+        }),
+      ).toBe('stale');
+      expect(await store.listEventsFor(unknown)).toEqual([]);
+    });
+
+    it('a replay at the same version (same event id) is applied and adds nothing; new ids beside it are written', async () => {
+      const { acc, con } = await seeded(store);
+      const e = failed(con);
+      const report = { connectionId: con, expectedVersion: 0, events: [e] };
+      expect(await store.reportConnection(report)).toBe('applied');
+      expect(await store.reportConnection(report)).toBe('applied');
+      expect(await store.listEventsFor(con)).toEqual([e]);
+      const other = failed(con, '2025-01-02T00:00:02.000Z');
+      expect(await store.reportConnection({ ...report, events: [e, other] })).toBe('applied');
+      expect(await store.listEventsFor(con)).toEqual([e, other]);
+      // replayed after the connection moved on: stale
+      expect(await store.recordProvisioned(provisionInput(acc.id, con, []))).toBe('applied');
+      expect(await store.reportConnection(report)).toBe('stale');
+      expect(await store.listEventsFor(con)).toEqual([e, other]);
+    });
+
+    it('concurrent reports and a provisioning from the same version: the events are never written after it', async () => {
+      const { acc, con } = await seeded(store);
+      const results = await Promise.all([
+        store.reportConnection({ connectionId: con, expectedVersion: 0, events: [failed(con)] }),
+        store.recordProvisioned(provisionInput(acc.id, con, [event(con, '2025-01-02T00:00:05.000Z')])),
+      ]);
+      expect(results[1]).toBe('applied');
+      const types = (await store.listEventsFor(con)).map((e) => e.detailType);
+      expect(types).toEqual(
+        results[0] === 'applied'
+          ? ['Connection Provisioning Failed', 'Connection Provisioned']
+          : ['Connection Provisioned'],
+      );
+    });
+
+    it('refuses an event id twice in one report, writing nothing', async () => {
+      const { con } = await seeded(store);
+      const e = failed(con);
+      await expect(
+        store.reportConnection({ connectionId: con, expectedVersion: 0, events: [e, e] }),
+      ).rejects.toThrow(/appears twice/);
+      expect(await store.listEventsFor(con)).toEqual([]);
+    });
+  });
+
   describe('switchSecretRef', () => {
     const moved = (con: ConnectionId) =>
       event(con, '2025-03-01T00:00:00.000Z', { detailType: 'Connection Token Moved' });

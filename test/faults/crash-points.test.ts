@@ -135,8 +135,8 @@ const CASES: Case[] = [
     point: { call: 'store.markMembershipSynced', nth: 1, when: 'after' },
   },
   {
-    name: 'sync: after store.appendEvents (provisioning failed)',
-    point: { call: 'store.appendEvents', nth: 1, when: 'after' },
+    name: 'sync: after store.reportConnection (provisioning failed)',
+    point: { call: 'store.reportConnection', nth: 1, when: 'after' },
   },
   {
     name: 'relay: after store.listPendingEvents',

@@ -297,3 +297,35 @@ describe('issue 9 regressions', () => {
     expect((await p.services.store.getAccount(accountIdFromEmail(email)))?.access.status).toBe('failing');
   });
 });
+
+describe('a refused sync racing a provisioning (simulation finding failed-after-provisioned)', () => {
+  it('the refused sync writes no Provisioning Failed after the concurrent provisioning', async () => {
+    const { email, tokens } = await enterpriseOf('refused-race', 1);
+    const token = tokens[0] as string;
+    const id = connectionIdFromToken(token);
+    const accountId = accountIdFromEmail(email);
+    await pollAccount({ accountId }, p.services);
+    const fault = p.simulator.addFault({
+      operation: 'getConfiguration',
+      connectionToken: token,
+      mewsErrorCode: 8,
+    });
+    // Between the refused sync's read and its report, a sync Mews answers provisions it.
+    const store = p.services.store;
+    const original = store.reportConnection.bind(store);
+    let other: Awaited<ReturnType<typeof syncConnection>> | undefined;
+    store.reportConnection = async (report) => {
+      if (other === undefined) {
+        p.simulator.removeFault(fault);
+        other = await syncConnection({ connectionId: id, accountId, reason: 'retry' }, p.services);
+      }
+      return original(report);
+    };
+
+    const outcome = await syncConnection({ connectionId: id, accountId, reason: 'discovered' }, p.services);
+
+    expect(other).toMatchObject({ status: 'provisioned' });
+    expect(outcome).toEqual({ status: 'already-provisioned' });
+    expect((await store.listEventsFor(id)).map((e) => e.detailType)).toEqual([CONNECTION_PROVISIONED]);
+  });
+});

@@ -21,6 +21,7 @@ import type {
 } from '../../shared/domain/model.js';
 import { getConfigurationResponseSchema } from '../../shared/mews/configuration.schema.js';
 import type { PropertiesResponse } from '../../shared/mews/properties.schema.js';
+import type { ConnectionReport } from '../../shared/ports/connection-store.js';
 import type { ConnectorApi } from '../../shared/ports/connector-api.js';
 import type { EventPublisher } from '../../shared/ports/event-publisher.js';
 import type { Logger } from '../../shared/ports/logger.js';
@@ -71,8 +72,6 @@ const TOKEN_PORTS = new Set(['TokenVault', 'IntegrationTokenVault', 'ChannelMana
  * one while exploring for others. Not for the default run: there every invariant holds strictly.
  */
 export const KNOWN_BUGS = {
-  'failed-after-provisioned':
-    'a sync that Mews refused appends Connection Provisioning Failed unconditionally, after a concurrent sync provisioned the connection',
   'lost-miss-update':
     "two polls of one account at once: the older answer's miss count overwrites the newer answer's listing (updateMissingPolls is unconditional)",
   'orphan-token':
@@ -671,7 +670,8 @@ export class Sim {
         sim.#wrote(removal.events);
         sim.#checkRemoval(removal, invocation);
       },
-      appendEvents: (args) => sim.#wrote(args[0] as OutboxEvent[]),
+      reportConnection: (args, result) =>
+        result === 'applied' && sim.#wrote((args[0] as ConnectionReport).events),
       recordIntegration: (args, result) => result === 'created' && sim.#wrote(args[1] as OutboxEvent[]),
       updateIntegration: (args, result) =>
         result === 'applied' && sim.#wrote((args[0] as { events: OutboxEvent[] }).events),
@@ -701,7 +701,7 @@ export class Sim {
     });
   }
 
-  /** Outbox events a write put in (or, for appendEvents, offered: known ids are skipped there). */
+  /** Outbox events a write put in (or, for reportConnection, offered: known ids are skipped there). */
   #wrote(events: OutboxEvent[]): void {
     for (const event of events) {
       const content = factOf(event);
@@ -800,8 +800,7 @@ export class Sim {
     const detail = event.detail as { previousStatus?: string };
     switch (detailType) {
       case 'Connection Provisioning Failed':
-        if (m.provisioned && !this.#tolerate.has('failed-after-provisioned'))
-          fail('after it was provisioned');
+        if (m.provisioned) fail('after it was provisioned');
         break;
       case 'Connection Provisioned':
         if (m.provisioned) fail('a second time');

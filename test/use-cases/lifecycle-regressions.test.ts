@@ -343,3 +343,59 @@ describe('issue 9 regressions', () => {
     expect((await store.getAccount(accountIdFromEmail(email)))?.access.status).toBe('failing');
   });
 });
+
+describe('a refused sync racing a provisioning (simulation finding failed-after-provisioned)', () => {
+  /** A discovered connection whose getConfiguration Mews refuses (code 8) until the fault goes. */
+  async function discoveredAndRefused(label: string) {
+    const { mews } = p.services;
+    const { email, tokens } = await enterpriseOf(label, 1);
+    const token = tokens[0] as string;
+    const accountId = accountIdFromEmail(email);
+    await pollAccount({ accountId }, p.deps);
+    const fault = mews.failCalls({
+      operation: 'getConfiguration',
+      token,
+      fault: { kind: 'refused', code: 8 },
+    });
+    return { id: connectionIdFromToken(token), accountId, fault };
+  }
+
+  it('a sync that Mews refused reports nothing once a concurrent sync provisioned the connection between its read and its write', async () => {
+    const { mews, store } = p.services;
+    const { id, accountId, fault } = await discoveredAndRefused('refused-race');
+    let other: Awaited<ReturnType<typeof syncConnection>> | undefined;
+    let state: 'waiting' | 'racing' | 'done' = 'waiting';
+    p.hook = async (call) => {
+      if (state !== 'waiting' || call.port !== 'ConnectionStore' || call.method !== 'reportConnection')
+        return;
+      // A has its refusal and decided to report it; B, which Mews answers, provisions first.
+      state = 'racing';
+      mews.removeFault(fault);
+      other = await syncConnection({ connectionId: id, accountId, reason: 'retry' }, p.deps);
+      state = 'done';
+    };
+
+    const outcome = await syncConnection({ connectionId: id, accountId, reason: 'discovered' }, p.deps);
+
+    expect(state).toBe('done');
+    expect(other).toMatchObject({ status: 'provisioned' });
+    // decided again from the provisioned connection: nothing to report, nothing to ask Mews
+    expect(outcome).toEqual({ status: 'already-provisioned' });
+    expect((await store.listEventsFor(id)).map((e) => e.detailType)).toEqual([CONNECTION_PROVISIONED]);
+    expect((await store.getConnection(id))?.status).toBe('provisioned');
+  });
+
+  it('a refusal repeated at the same version reports it once', async () => {
+    const { store } = p.services;
+    const { id, accountId } = await discoveredAndRefused('refused-twice');
+    for (let i = 0; i < 2; i++) {
+      expect(await syncConnection({ connectionId: id, accountId, reason: 'retry' }, p.deps)).toEqual({
+        status: 'failed',
+        code: 8,
+      });
+    }
+    expect((await store.listEventsFor(id)).map((e) => e.detailType)).toEqual([
+      CONNECTION_PROVISIONING_FAILED,
+    ]);
+  });
+});

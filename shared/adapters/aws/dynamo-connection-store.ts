@@ -4,6 +4,7 @@ import type { AccountId, Connection, ConnectionId, Discovery, Membership } from 
 import { mapLimit } from '../../lib/map-limit.js';
 import type {
   ConnectionRemoval,
+  ConnectionReport,
   ConnectionStore,
   ConnectionUpdate,
   ProvisionInput,
@@ -11,6 +12,7 @@ import type {
 } from '../../ports/connection-store.js';
 import {
   ConnectionNotDiscoveredError,
+  DuplicateEventError,
   MAX_TRANSACTION_ITEMS,
   SnapshotTooLargeError,
 } from '../../ports/store-errors.js';
@@ -224,6 +226,36 @@ export class DynamoConnectionStore implements ConnectionStore {
   }
 
   /**
+   * One transaction: a ConditionCheck on the connection's version and the event Puts. Events
+   * already stored (this report replayed: their ids are keyed by the version) are left out and
+   * the rest written again under the same check; none left is 'applied'.
+   */
+  async reportConnection(report: ConnectionReport): Promise<'applied' | 'stale'> {
+    this.#table.checkEvents(report.events, 1);
+    const version = versionCondition(report.expectedVersion);
+    const check: TransactItem = {
+      ConditionCheck: {
+        TableName: this.#table.name,
+        Key: keys.connection(report.connectionId),
+        ConditionExpression: `${EXISTS} AND ${version.expression}`,
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expectedVersion': version.values[':expectedVersion'] },
+      },
+    };
+    let events = report.events;
+    while (events.length > 0) {
+      const result = await this.#table.transact([check, ...this.#table.eventPuts(events)]);
+      if (result.ok) return 'applied';
+      if (result.reasons[0]?.Code === 'ConditionalCheckFailed') return 'stale';
+      const error = this.#table.cancellationError(result, events, 1);
+      if (!(error instanceof DuplicateEventError)) throw error;
+      const stored = new Set(error.eventIds);
+      events = events.filter((e) => !stored.has(e.eventId));
+    }
+    return (await this.#versionIs(report.connectionId, report.expectedVersion)) ? 'applied' : 'stale';
+  }
+
+  /**
    * The connection item keeps the set of accounts that have a membership (`members`, kept by
    * every write that adds or deletes one), so the removal can be conditional on exactly the
    * memberships it decided from; each membership's Delete is conditional on its confirmed miss.
@@ -303,6 +335,11 @@ export class DynamoConnectionStore implements ConnectionStore {
   }
 
   // ---- helpers ----
+
+  async #versionIs(connectionId: ConnectionId, version: number): Promise<boolean> {
+    const connection = await this.getConnection(connectionId);
+    return connection !== undefined && connection.version === version;
+  }
 
   /** Deletes a membership only while it is confirmed missing. */
   #confirmedMissingDelete(accountId: AccountId, connectionId: ConnectionId) {

@@ -11,7 +11,7 @@ import type {
   Membership,
   OutboxEvent,
 } from '../../domain/model.js';
-import type { SecretRefSwitch } from '../../ports/connection-store.js';
+import type { ConnectionReport, SecretRefSwitch } from '../../ports/connection-store.js';
 import type { IntegrationStore, IntegrationUpdate } from '../../ports/integration-store.js';
 import type {
   AccountView,
@@ -119,6 +119,9 @@ export class DynamoStateStore implements StateStore, IntegrationStore {
   }
   switchSecretRef(change: SecretRefSwitch) {
     return this.connections.switchSecretRef(change);
+  }
+  reportConnection(report: ConnectionReport) {
+    return this.connections.reportConnection(report);
   }
   markMembershipSynced(accountId: AccountId, connectionId: ConnectionId) {
     return this.connections.markMembershipSynced(accountId, connectionId);

@@ -2,6 +2,7 @@ import { REMOVAL_CONFIRMATIONS } from '../../domain/lifecycle/connection-lifecyc
 import type { AccountId, Connection, ConnectionId, Discovery, Membership } from '../../domain/model.js';
 import type {
   ConnectionRemoval,
+  ConnectionReport,
   ConnectionStore,
   ConnectionUpdate,
   ProvisionInput,
@@ -113,6 +114,16 @@ export class MemoryConnectionStore implements ConnectionStore {
     connection.secretRef = change.to;
     connection.version += 1;
     for (const event of change.events) this.#table.putEvent(event);
+    return 'applied';
+  }
+
+  async reportConnection(report: ConnectionReport): Promise<'applied' | 'stale'> {
+    await beforeCall(this.#onCall, PORT, 'reportConnection', [report]);
+    this.#table.checkEvents(report.events, 1);
+    const connection = this.#table.connections.get(report.connectionId);
+    if (!connection || connection.version !== report.expectedVersion) return 'stale';
+    // Ids already stored are this very report replayed (they are keyed by the version): skipped.
+    for (const event of report.events) this.#table.putEvent(event);
     return 'applied';
   }
 

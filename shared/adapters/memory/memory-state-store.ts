@@ -14,6 +14,7 @@ import type {
 import type { AccountView } from '../../ports/account-store.js';
 import type {
   ConnectionRemoval,
+  ConnectionReport,
   ConnectionUpdate,
   ProvisionInput,
   SecretRefSwitch,
@@ -125,6 +126,9 @@ export class MemoryStateStore implements StateStore, IntegrationStore {
   }
   switchSecretRef(change: SecretRefSwitch) {
     return this.connections.switchSecretRef(change);
+  }
+  reportConnection(report: ConnectionReport) {
+    return this.connections.reportConnection(report);
   }
   markMembershipSynced(accountId: AccountId, connectionId: ConnectionId) {
     return this.connections.markMembershipSynced(accountId, connectionId);
