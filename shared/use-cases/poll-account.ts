@@ -262,6 +262,7 @@ class ChunkTimer {
   }
 
   async timeRemoval<T>(settle: () => Promise<T>): Promise<T> {
+    if (!this.deps.budget) return settle();
     const started = this.deps.clock.now().getTime();
     const outcome = await settle();
     const ms = this.deps.clock.now().getTime() - started;
