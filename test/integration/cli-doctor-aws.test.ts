@@ -3,9 +3,8 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CliIo } from '../../shared/cli/cli-io.js';
-import { main } from '../../shared/cli/main.js';
 import { OUTPUT_KEYS } from '../../shared/config/stack-outputs.js';
+import { runCli } from '../support/cli-run.js';
 
 /** `provisioner doctor --stack`: credentials, region, the stack's outputs, the client token secret (AWS mocked). */
 const STACK = 'mews-provisioner-demo';
@@ -52,22 +51,7 @@ beforeEach(() => {
   });
 });
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    out: (t) => {
-      stdout += t;
-    },
-    err: (t) => {
-      stderr += t;
-    },
-    progress: () => {},
-    env: {},
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args);
 
 describe('doctor --stack', () => {
   it('exits 0 with credentials, region, outputs and a client token secret that has a value', async () => {

@@ -2,11 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../shared/cli/cli-io.js';
-import { main } from '../../shared/cli/main.js';
 import { digestOf, mappingView, summarize } from '../../shared/domain/configuration-view.js';
 import type { Configuration } from '../../shared/mews/configuration.schema.js';
 import { type MewsSimulator, startMewsSimulator } from '../../shared/simulator/index.js';
+import { runCli } from '../support/cli-run.js';
 import { freshTable, type TestTable } from '../support/dynamo.js';
 import { seedSecrets } from '../support/pipeline.js';
 
@@ -31,26 +30,16 @@ afterAll(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    out: (t) => {
-      stdout += t;
-    },
-    err: (t) => {
-      stderr += t;
-    },
-    progress: () => {},
+function cli(args: string[]) {
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
+  return runCli(args, {
     env: {
       PROVISIONER_STATE_DIR: stateDir,
       PROVISIONER_TABLE_NAME: table.tableName,
       MEWS_PLATFORM_ADDRESS: simulator.url,
       MEWS_CLIENT_TOKEN: simulator.clientToken,
     },
-  };
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
-  return { code: await main(args, io), stdout, stderr };
+  });
 }
 
 /** The first Connection Provisioned of the run, as a subscriber received it. */

@@ -3,9 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoStateStore } from '../../shared/adapters/aws/dynamo-state-store.js';
 import { openAwsTokenStores } from '../../shared/cli/aws-token-stores.js';
-import type { CliIo } from '../../shared/cli/cli-io.js';
-import { main } from '../../shared/cli/main.js';
 import type { TokenStoreName } from '../../shared/use-cases/migrate-tokens.js';
+import { runCli } from '../support/cli-run.js';
 import { freshTable, type TestTable } from '../support/dynamo.js';
 import { ParameterStoreFake } from '../support/parameter-store-fake.js';
 import { fakeSecretsManager } from '../support/secrets-manager-fake.js';
@@ -48,24 +47,11 @@ function outputs() {
 const open = (stack: string) =>
   openAwsTokenStores(stack, { cloudFormation, secretsManager: sm.client, ssm: ssm.client });
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    out: (t) => {
-      stdout += t;
-    },
-    err: (t) => {
-      stderr += t;
-    },
-    progress: () => {},
-    env: {},
-  };
-  const code = await main([...args, '--stack', STACK], io, {
+function cli(args: string[]) {
+  return runCli([...args, '--stack', STACK], undefined, {
     // close() would destroy the shared fakes' clients: keep them for the next run
     openTokenStores: async (stack) => ({ ...(await open(stack)), close: async () => {} }),
   });
-  return { code, stdout, stderr };
 }
 
 let deployment: TokenDeployment;

@@ -19,8 +19,7 @@ import {
 import { DeleteParametersCommand, DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CliIo } from '../../../shared/cli/cli-io.js';
-import { main } from '../../../shared/cli/main.js';
+import { runCli } from '../../support/cli-run.js';
 
 /**
  * `provisioner cleanup --stack NAME` after `cdk destroy` of a retain stage: what it finds by the
@@ -96,22 +95,7 @@ function leftBehind() {
     .callsFake((input: { Names: string[] }) => ({ DeletedParameters: input.Names }));
 }
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    out: (t) => {
-      stdout += t;
-    },
-    err: (t) => {
-      stderr += t;
-    },
-    progress: () => {},
-    env: {},
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args);
 
 const deletes = () => [
   ...eventBridge.commandCalls(DeleteArchiveCommand),

@@ -9,9 +9,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CliIo } from '../../../shared/cli/cli-io.js';
-import { main } from '../../../shared/cli/main.js';
 import { OUTPUT_KEYS } from '../../../shared/config/stack-outputs.js';
+import { runCli } from '../../support/cli-run.js';
 
 /**
  * The failed-runs queue (the scheduled functions' on-failure destination) in `dlq list`, `dlq
@@ -123,22 +122,8 @@ afterAll(() => {
   vi.unstubAllEnvs();
 });
 
-async function cli(args: string[], columns?: number) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    out: (t) => {
-      stdout += t;
-    },
-    err: (t) => {
-      stderr += t;
-    },
-    progress: () => {},
-    env: {},
-    ...(columns ? { columns } : {}),
-  };
-  const code = await main([...args, '--stack', STACK], io);
-  return { code, stdout, stderr };
+function cli(args: string[], columns?: number) {
+  return runCli([...args, '--stack', STACK], { env: {}, ...(columns ? { columns } : {}) });
 }
 
 describe('failed runs of the scheduled functions', () => {
