@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   DeleteArchiveCommand,
@@ -20,7 +19,7 @@ import {
   type DescribeParametersCommandOutput,
   SSMClient,
 } from '@aws-sdk/client-ssm';
-import { type CliIo, EXIT, json, UsageError } from './cli-io.js';
+import { type CliIo, EXIT, json, terminalConfirm, UsageError } from './cli-io.js';
 import { CommandFailure } from './command-failure.js';
 
 /** Token secrets go with Secrets Manager's shortest recovery window: a mistaken cleanup can be undone. */
@@ -325,16 +324,4 @@ function lines(leftovers: Leftover[], verb?: string): string {
 
 function report(io: CliIo, asJson: boolean, value: object, text: string): void {
   io.out(asJson ? json(value) : text);
-}
-
-function terminalConfirm(): ((question: string) => Promise<boolean>) | undefined {
-  if (!process.stdin.isTTY) return undefined;
-  return async (question) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    try {
-      return /^y(es)?$/i.test((await rl.question(question)).trim());
-    } finally {
-      rl.close();
-    }
-  };
 }

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import { outputWidth } from './table.js';
 
 /** Where a command writes; tests pass buffers. */
@@ -47,3 +48,16 @@ export { table } from './table.js';
 export const widthFor = (io: CliIo): number | undefined => io.columns ?? outputWidth({}, io.env);
 
 export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** A y/N question on the terminal, or undefined when stdin is not one (then a command needs --yes). */
+export function terminalConfirm(): ((question: string) => Promise<boolean>) | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  return async (question) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await rl.question(question)).trim());
+    } finally {
+      rl.close();
+    }
+  };
+}

@@ -1,12 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { ensureTable, localLowLevelClient } from '../adapters/local/dynamodb-local.js';
 import type { LocalConfig } from '../config/local-config.js';
 import { openLocalServices } from '../local/local-services.js';
 import { readRuntimeFile } from '../local/runtime-file.js';
-import { type CliIo, EXIT, json, UsageError } from './cli-io.js';
+import { type CliIo, EXIT, json, terminalConfirm, UsageError } from './cli-io.js';
 import { CommandFailure } from './command-failure.js';
 
 /** What reset removes from the state directory (DynamoDB Local's own files stay: the table is emptied). */
@@ -86,17 +85,4 @@ function isLoopback(endpoint: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A y/N question on the terminal, or undefined when stdin is not one. */
-function terminalConfirm(): ((question: string) => Promise<boolean>) | undefined {
-  if (!process.stdin.isTTY) return undefined;
-  return async (question) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    try {
-      return /^y(es)?$/i.test((await rl.question(question)).trim());
-    } finally {
-      rl.close();
-    }
-  };
 }
